@@ -1,0 +1,37 @@
+# The two commands: `make run` (demo on the embedded default) and `make test` (the whole suite).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app web
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test lint install vendor
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+web/static/vendor/socket.io.min.js: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --silent
+	mkdir -p web/static/vendor
+	cp frontend/node_modules/socket.io-client/dist/socket.io.min.js $@
+
+install: $(VENV)/.installed vendor
+vendor: web/static/vendor/socket.io.min.js
+
+run: install
+	$(FLASK) init-db
+	$(FLASK) seed-demo
+	$(FLASK) serve --host $${MATCHMAKER_HOST:-127.0.0.1} --port $${MATCHMAKER_PORT:-5000}
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: install lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,1 @@
+"""Adapters behind the domain's ports: the sentence-transformers encoder and FAISS indexes."""

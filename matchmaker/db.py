@@ -1,0 +1,48 @@
+"""Engines and explicit transactions: the domain flushes, the caller commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+Transaction = Callable[[], AbstractContextManager[Session]]
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for url; SQLite gets WAL, foreign keys and a busy timeout."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        # The driver's own BEGIN handling is switched off so "BEGIN IMMEDIATE" below is ours:
+        # writers queue on the database lock instead of failing to upgrade a read lock.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if ":memory:" not in url:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def make_transaction(engine: Engine) -> Transaction:
+    """A `with transaction() as session:` factory: commit on success, roll back on error."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction() -> Iterator[Session]:
+        with factory.begin() as session:
+            yield session
+
+    return transaction

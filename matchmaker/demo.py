@@ -1,0 +1,69 @@
+"""The demo company: employees with rich profiles and past conversations, seeded once."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .conversations import append_message, token_hash
+from .models import Consent, Conversation, Customer, Employee, Rating
+from .ports import Encoder
+from .profiles import embed_employees
+from .staff import upsert_employee
+
+DEMO_FILE = Path(__file__).with_name("demo") / "demo_company.json"
+
+
+def load_demo(path: Path = DEMO_FILE) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def is_empty(session: Session) -> bool:
+    return not session.scalar(select(func.count(Employee.id)))
+
+
+def seed_demo_company(
+    session: Session, encoder: Encoder, data: dict, password: str, now: datetime
+) -> list[Employee]:
+    """Create the demo employees (embedded) and their past conversations; returns employees."""
+    employees = [upsert_employee(session, record, now, password)[0] for record in data["employees"]]
+    embed_employees(session, encoder, employees)
+    by_email = {employee.email: employee for employee in employees}
+    for number, past in enumerate(data["conversations"]):
+        _seed_conversation(session, number, past, by_email[past["employee"]], now)
+    session.flush()
+    return employees
+
+
+def _seed_conversation(session: Session, number: int, past: dict, employee: Employee,
+                       now: datetime) -> None:
+    started = now - timedelta(days=past["days_ago"], minutes=number * 7)
+    customer = Customer(visitor_id=f"demo-visitor-{number:04d}", name=past.get("customer_name"),
+                        email=past.get("customer_email"), created_at=started)
+    closed = past["status"] == "closed"
+    conversation = Conversation(
+        customer=customer, token_hash=token_hash(secrets.token_urlsafe(32)),
+        status=past["status"], question=past["messages"][0]["body"],
+        page_url=past.get("page_url") or "", employee_id=employee.id, created_at=started,
+        accepted_at=started + timedelta(seconds=20) if closed else None,
+        closed_at=started + timedelta(minutes=15) if closed else None,
+        closed_by="employee" if closed else None,
+    )
+    session.add(conversation)
+    session.flush()
+    for turn, message in enumerate(past["messages"]):
+        append_message(session, conversation, message["author"], message["body"],
+                       client_id=f"seed-{turn}", now=started + timedelta(minutes=turn),
+                       employee_id=employee.id if message["author"] == "employee" else None)
+    if past.get("rating"):
+        conversation.rating = Rating(stars=past["rating"], comment=past.get("rating_comment") or "",
+                                     created_at=conversation.closed_at or started)
+    if past.get("consent") in ("granted", "refused"):
+        conversation.consent = Consent(granted=past["consent"] == "granted",
+                                       scope="quote_anonymised",
+                                       decided_at=conversation.closed_at or started)

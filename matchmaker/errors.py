@@ -1,0 +1,54 @@
+"""Domain errors: each carries a stable code that the web layer maps once to HTTP and acks."""
+
+
+class MatchmakerError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str = "", *, code: str | None = None):
+        super().__init__(message or self.__class__.__doc__ or self.code)
+        if code:
+            self.code = code
+
+
+class InvalidInput(MatchmakerError):
+    """The input is malformed, empty or too large."""
+
+    code = "invalid_input"
+
+
+class NotFound(MatchmakerError):
+    """The thing asked for does not exist (or is not yours to see)."""
+
+    code = "not_found"
+
+
+class Forbidden(MatchmakerError):
+    """The caller may not do this."""
+
+    code = "forbidden"
+
+
+class Unauthenticated(MatchmakerError):
+    """The token or credentials are missing or wrong."""
+
+    code = "unauthenticated"
+
+
+class Conflict(MatchmakerError):
+    """The state has moved on: the action no longer applies."""
+
+    code = "conflict"
+
+
+class OfferNotOpen(Conflict):
+    """The offer was already answered, expired or withdrawn."""
+
+    code = "offer_not_open"
+
+
+class ConversationClosed(Conflict):
+    """The conversation is closed."""
+
+    code = "conversation_closed"

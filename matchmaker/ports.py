@@ -1,0 +1,32 @@
+"""Ports: what the domain needs from the outside, as Protocols the adapters implement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+
+class Encoder(Protocol):
+    """Turns texts into L2-normalised float32 vectors (inner product = cosine)."""
+
+    dimension: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Return an array of shape (len(texts), dimension)."""
+        ...
+
+
+class VectorIndex(Protocol):
+    """A rebuildable nearest-neighbour cache over vectors kept in the database."""
+
+    version: str | None
+
+    def rebuild(self, ids: np.ndarray, vectors: np.ndarray, version: str) -> None:
+        """Replace the whole content with these (id, vector) pairs."""
+        ...
+
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Return up to k (id, score) pairs, best first."""
+        ...

@@ -1,0 +1,84 @@
+"""Who is signed in to the console right now, kept in the database so every worker agrees."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from .models import Conversation, Employee, Offer, Presence
+
+
+def connect(session: Session, employee_id: int, sid: str, now: datetime) -> None:
+    """Record a console connection."""
+    session.add(Presence(employee_id=employee_id, sid=sid, connected_at=now, seen_at=now))
+    session.flush()
+
+
+def touch(session: Session, sid: str, now: datetime) -> None:
+    """A heartbeat: the connection is still there."""
+    session.execute(update(Presence).where(Presence.sid == sid).values(seen_at=now))
+
+
+def disconnect(session: Session, sid: str) -> None:
+    """Forget a console connection."""
+    session.execute(delete(Presence).where(Presence.sid == sid))
+
+
+def purge_stale(session: Session, now: datetime, ttl_s: float) -> int:
+    """Drop connections whose worker died without saying goodbye."""
+    result = session.execute(
+        delete(Presence).where(Presence.seen_at < now - timedelta(seconds=ttl_s))
+    )
+    return result.rowcount or 0
+
+
+def online_ids(session: Session, employee_ids: list[int], now: datetime, ttl_s: float) -> set[int]:
+    """The employees among employee_ids with a live console connection."""
+    cutoff = now - timedelta(seconds=ttl_s)
+    return set(session.scalars(
+        select(Presence.employee_id).where(
+            Presence.employee_id.in_(employee_ids), Presence.seen_at >= cutoff
+        )
+    ))
+
+
+def loads(session: Session, employee_ids: list[int]) -> dict[int, int]:
+    """Current load per employee: active conversations plus open offers."""
+    active = session.execute(
+        select(Conversation.employee_id, func.count())
+        .where(Conversation.employee_id.in_(employee_ids), Conversation.status == "active")
+        .group_by(Conversation.employee_id)
+    ).all()
+    offered = session.execute(
+        select(Offer.employee_id, func.count())
+        .where(Offer.employee_id.in_(employee_ids), Offer.outcome.is_(None))
+        .group_by(Offer.employee_id)
+    ).all()
+    load = dict.fromkeys(employee_ids, 0)
+    for eid, count in [*active, *offered]:
+        load[eid] += count
+    return load
+
+
+def unavailability(
+    session: Session, employees: list[Employee], now: datetime, ttl_s: float
+) -> dict[int, str | None]:
+    """For each employee, why they cannot take a new conversation now (None: they can)."""
+    ids = [employee.id for employee in employees]
+    online = online_ids(session, ids, now, ttl_s)
+    load = loads(session, ids)
+    reasons: dict[int, str | None] = {}
+    for employee in employees:
+        if not employee.active:
+            reasons[employee.id] = "inactive"
+        elif employee.id not in online:
+            reasons[employee.id] = "offline"
+        elif not employee.available:
+            reasons[employee.id] = "away"
+        elif load[employee.id] >= employee.capacity:
+            reasons[employee.id] = "at_capacity"
+        else:
+            reasons[employee.id] = None
+    return reasons

@@ -1,0 +1,127 @@
+"""Employee records: validated create-or-update by e-mail, shared by the seed, admin and imports."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .accounts import hash_password
+from .errors import InvalidInput, NotFound
+from .models import ACCESS_LEVELS, ROLES, Employee
+
+_HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+PROFILE_FIELDS = ("title", "team", "bio", "expertise")
+
+
+def _text(record: dict, key: str, limit: int, required: bool = False) -> str:
+    value = record.get(key) or ""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{key} must be text", code="invalid_employee")
+    value = value.strip()
+    if required and not value:
+        raise InvalidInput(f"{key} is required", code="invalid_employee")
+    if len(value) > limit:
+        raise InvalidInput(f"{key} is longer than {limit} characters", code="invalid_employee")
+    return value
+
+
+def _list(record: dict, key: str) -> list[str]:
+    value = record.get(key) or []
+    if isinstance(value, str):
+        value = [part for part in re.split(r"[;\n]", value)]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidInput(f"{key} must be a list of texts", code="invalid_employee")
+    return [item.strip() for item in value if item.strip()]
+
+
+def validate_employee(record: dict) -> dict:
+    """The clean fields of an employee record, or InvalidInput naming the first bad field."""
+    email = _text(record, "email", 254, required=True).lower()
+    if not _EMAIL.match(email):
+        raise InvalidInput("email does not look like an e-mail address", code="invalid_employee")
+    fields = {
+        "email": email, "name": _text(record, "name", 120, required=True),
+        "role": _text(record, "role", 20, required=True).lower(),
+        "access": (_text(record, "access", 20) or "agent").lower(),
+        "title": _text(record, "title", 120), "team": _text(record, "team", 120),
+        "bio": _text(record, "bio", 5000), "expertise": _list(record, "expertise"),
+        "languages": _list(record, "languages") or ["en"],
+        "working_hours": _text(record, "working_hours", 20) or "09:00-17:00",
+        "timezone": _text(record, "timezone", 64) or "UTC",
+    }
+    if fields["role"] not in ROLES:
+        raise InvalidInput(f"role must be one of {', '.join(ROLES)}", code="invalid_employee")
+    if fields["access"] not in ACCESS_LEVELS:
+        raise InvalidInput(f"access must be one of {', '.join(ACCESS_LEVELS)}",
+                           code="invalid_employee")
+    if not _HOURS.match(fields["working_hours"]):
+        raise InvalidInput("working_hours must look like 09:00-17:30", code="invalid_employee")
+    try:
+        ZoneInfo(fields["timezone"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput("timezone must be an IANA name like Europe/Amsterdam",
+                           code="invalid_employee") from None
+    try:
+        fields["capacity"] = int(record.get("capacity") or 2)
+    except (TypeError, ValueError):
+        raise InvalidInput("capacity must be a whole number", code="invalid_employee") from None
+    if not 1 <= fields["capacity"] <= 20:
+        raise InvalidInput("capacity must be 1 to 20", code="invalid_employee")
+    return fields
+
+
+def upsert_employee(
+    session: Session, record: dict, now: datetime, password: str | None = None
+) -> tuple[Employee, bool]:
+    """Create or update the employee with this e-mail; True when the profile text changed."""
+    fields = validate_employee(record)
+    employee = session.scalar(select(Employee).where(func.lower(Employee.email) == fields["email"]))
+    if employee is None:
+        employee = Employee(created_at=now, **fields)
+        session.add(employee)
+        changed = True
+    else:
+        changed = any(getattr(employee, key) != fields[key] for key in PROFILE_FIELDS)
+        for key, value in fields.items():
+            setattr(employee, key, value)
+    if password:
+        employee.password_hash = hash_password(password)
+    session.flush()
+    return employee, changed
+
+
+def update_employee(
+    session: Session, employee_id: int, record: dict, password: str | None = None
+) -> tuple[Employee, bool]:
+    """Edit one employee by id (the e-mail may change); True when the profile text changed."""
+    employee = session.get(Employee, employee_id)
+    if employee is None:
+        raise NotFound("no such employee")
+    fields = validate_employee(record)
+    clash = session.scalar(select(Employee.id).where(
+        func.lower(Employee.email) == fields["email"], Employee.id != employee_id))
+    if clash is not None:
+        raise InvalidInput("another employee has this e-mail", code="duplicate_email")
+    changed = any(getattr(employee, key) != fields[key] for key in PROFILE_FIELDS)
+    for key, value in fields.items():
+        setattr(employee, key, value)
+    employee.active = bool(record.get("active", employee.active))
+    if password:
+        employee.password_hash = hash_password(password)
+    session.flush()
+    return employee, changed
+
+
+def create_employee(
+    session: Session, record: dict, now: datetime, password: str | None = None
+) -> Employee:
+    """Add a new employee; an e-mail already in use is an error, never a silent update."""
+    email = validate_employee(record)["email"]
+    if session.scalar(select(Employee.id).where(func.lower(Employee.email) == email)):
+        raise InvalidInput("another employee has this e-mail", code="duplicate_email")
+    return upsert_employee(session, record, now, password)[0]

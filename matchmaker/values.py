@@ -1,0 +1,47 @@
+"""Frozen values that cross layers: matches, candidates and their explanations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a person was matched: the passage that matched and the parts of the score."""
+
+    passage: str
+    passage_kind: str
+    parts: dict[str, float] = field(default_factory=dict)
+
+    def summary(self, name: str, title: str) -> str:
+        """A sentence a customer can read."""
+        return f"{name}, {title} — {self.passage}"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One ranked employee for a question, before availability is considered."""
+
+    employee_id: int
+    score: float
+    explanation: Explanation
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A matched employee who was not offered the conversation, and why."""
+
+    employee_id: int
+    reason: str  # inactive | offline | away | at_capacity | already_offered
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The tunable rules of the loop; web builds it from configuration."""
+
+    offer_timeout_s: float = 30.0
+    presence_ttl_s: float = 60.0
+    min_score: float = 0.2  # below this nobody fits: take the fallback
+    max_candidates: int = 10
+    max_question_chars: int = 2000
+    max_message_chars: int = 4000

@@ -1,0 +1,54 @@
+"""An employee's desk: open offers, live chats, the offline inbox, and their availability."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import InvalidInput, NotFound
+from .models import Conversation, Employee, Offer
+
+MAX_CAPACITY = 20
+
+
+def open_offers(session: Session, employee_id: int) -> list[Offer]:
+    """Offers waiting for this employee's answer, oldest first."""
+    return list(session.scalars(
+        select(Offer).where(Offer.employee_id == employee_id, Offer.outcome.is_(None))
+        .order_by(Offer.offered_at)))
+
+
+def live_conversations(session: Session, employee_id: int) -> list[Conversation]:
+    """Active chats assigned to this employee."""
+    return list(session.scalars(
+        select(Conversation).where(Conversation.employee_id == employee_id,
+                                   Conversation.status == "active")
+        .order_by(Conversation.accepted_at)))
+
+
+def inbox(session: Session, employee_id: int) -> list[Conversation]:
+    """Questions nobody could take live, waiting for this employee (the best match)."""
+    return list(session.scalars(
+        select(Conversation).where(Conversation.employee_id == employee_id,
+                                   Conversation.status == "offline")
+        .order_by(Conversation.created_at.desc())))
+
+
+def set_availability(
+    session: Session, employee_id: int, available: object, capacity: object = None
+) -> Employee:
+    """The employee says whether they take new conversations, and how many at once."""
+    employee = session.get(Employee, employee_id)
+    if employee is None:
+        raise NotFound("no such employee")
+    if not isinstance(available, bool):
+        raise InvalidInput("available must be true or false", code="invalid_payload")
+    if capacity is not None:
+        if not isinstance(capacity, int) or isinstance(capacity, bool) or not (
+            1 <= capacity <= MAX_CAPACITY
+        ):
+            raise InvalidInput(f"capacity must be 1 to {MAX_CAPACITY}", code="invalid_capacity")
+        employee.capacity = capacity
+    employee.available = available
+    session.flush()
+    return employee

@@ -1,0 +1,92 @@
+"""Admin pages: the employee list, and creating or editing a profile (re-embedded on change)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from matchmaker import profiles, staff
+from matchmaker.errors import InvalidInput
+from matchmaker.models import ACCESS_LEVELS, ROLES, Employee
+
+from .auth import require
+from .services import services
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class EmployeeForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    role = SelectField("Role", choices=ROLES)
+    access = SelectField("Access", choices=ACCESS_LEVELS)
+    title = StringField("Title", validators=[Length(max=120)])
+    team = StringField("Team", validators=[Length(max=120)])
+    bio = TextAreaField("Bio", validators=[Length(max=5000)])
+    expertise = TextAreaField("Expertise (one item a line)", validators=[Length(max=5000)])
+    languages = StringField("Languages (e.g. en; nl)", validators=[Length(max=100)])
+    capacity = IntegerField("Capacity (chats at once)", validators=[NumberRange(1, 20)])
+    working_hours = StringField("Working hours", validators=[Length(max=20)])
+    timezone = StringField("Time zone", validators=[Length(max=64)])
+    active = BooleanField("Active")
+    password = PasswordField("New password", validators=[Optional(), Length(min=8, max=200)])
+
+    def record(self) -> dict:
+        data = {name: field.data for name, field in self._fields.items()
+                if name not in ("csrf_token", "password")}
+        data["expertise"] = (self.expertise.data or "").split("\n")
+        data["languages"] = (self.languages.data or "").replace(",", ";")
+        return data
+
+
+@bp.get("/")
+@require("admin")
+def index():
+    with services().transaction() as session:
+        employees = session.scalars(select(Employee).order_by(Employee.role, Employee.name)).all()
+        return render_template("admin/index.html", employees=employees)
+
+
+@bp.route("/employees/new", methods=["GET", "POST"])
+@bp.route("/employees/<int:employee_id>", methods=["GET", "POST"])
+@require("admin")
+def edit(employee_id: int | None = None):
+    svc = services()
+    with svc.transaction() as session:
+        employee = session.get(Employee, employee_id) if employee_id else None
+        if employee_id and employee is None:
+            return render_template("error.html", message="No such employee."), 404
+        form = EmployeeForm(obj=employee, data=None if employee else {"active": True,
+                                                                      "capacity": 2})
+        if employee is not None and not form.is_submitted():
+            form.expertise.data = "\n".join(employee.expertise)
+            form.languages.data = "; ".join(employee.languages)
+    if not form.validate_on_submit():
+        return render_template("admin/edit.html", form=form, employee_id=employee_id)
+    try:
+        with svc.transaction() as session:
+            if employee_id:
+                saved, changed = staff.update_employee(session, employee_id, form.record(),
+                                                       form.password.data or None)
+            else:
+                saved = staff.create_employee(session, form.record(), svc.clock(),
+                                              form.password.data or None)
+                changed = True
+            if changed:
+                profiles.embed_employees(session, svc.encoder, [saved])
+    except InvalidInput as error:
+        flash(str(error), "error")
+        return render_template("admin/edit.html", form=form, employee_id=employee_id), 400
+    flash(f"Saved {saved.name}." + (" Profile re-embedded." if changed else ""), "ok")
+    return redirect(url_for("admin.index"))

@@ -1,0 +1,51 @@
+"""The widget's HTTP API: asking a question opens a conversation and routes it at once."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, jsonify, request
+
+from matchmaker import conversations, offers, routing
+from matchmaker.errors import InvalidInput
+
+from . import live, payloads
+from .services import services
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+_VISITOR_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def _question_from(body: object) -> conversations.Question:
+    if not isinstance(body, dict):
+        raise InvalidInput("send a JSON object", code="invalid_payload")
+    visitor_id = body.get("visitor_id")
+    if not isinstance(visitor_id, str) or not _VISITOR_ID.match(visitor_id):
+        raise InvalidInput("visitor_id must be 8-64 letters, digits, - or _", code="invalid_visitor")
+    for key in ("name", "email", "page_url", "language"):
+        if body.get(key) is not None and not isinstance(body[key], str):
+            raise InvalidInput(f"{key} must be text", code="invalid_payload")
+    return conversations.Question(
+        text=body.get("question"), visitor_id=visitor_id, name=body.get("name"),
+        email=body.get("email") or None, page_url=body.get("page_url") or "",
+        language=body.get("language") or "en",
+    )
+
+
+@bp.post("/conversations")
+def ask():
+    """Ask: rank everyone, store the question, offer it to the best available person."""
+    svc = services()
+    question = _question_from(request.get_json(silent=True))
+    conversations.clean_text(question.text, svc.policy.max_question_chars, "question")
+    now = svc.clock()
+    with svc.transaction() as session:
+        matches = routing.rank_candidates(session, svc.encoder, svc.index, question.text,
+                                          limit=svc.policy.max_candidates)
+        conversation, token = conversations.open_conversation(
+            session, question, matches, svc.policy, now)
+        routed = offers.offer_next(session, conversation, svc.policy, now)
+        events = live.routed_events(session, routed)
+        body = {**payloads.customer_view(conversation), "token": token}
+    live.emit_all(svc.socketio, events)
+    return jsonify(body), 201

@@ -1,0 +1,72 @@
+"""`create_app`: a pure factory. No migrations, sleeps or network calls in here."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_socketio import SocketIO
+from flask_wtf.csrf import CSRFProtect
+
+from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.index import FaissIndex
+from matchmaker.db import make_engine, make_transaction
+from matchmaker.models import utcnow
+from matchmaker.ports import Encoder, VectorIndex
+from matchmaker.values import Policy
+
+from . import admin, api, auth, cli, console, customer_events, employee_events, errors, marketing, pages
+from .config import INSTANCE_DIR, load_settings
+from .runtime import offloaded
+from .services import Services
+
+
+def create_app(
+    overrides: dict | None = None, *, encoder: Encoder | None = None,
+    index: VectorIndex | None = None, clock=utcnow,
+) -> Flask:
+    """Build the app: config from the environment (then overrides), services, routes, events."""
+    settings = load_settings(overrides)
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        MAX_CONTENT_LENGTH=settings.max_payload_bytes,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    socketio = SocketIO(
+        app,
+        async_mode=settings.async_mode,
+        message_queue=settings.redis_url or None,
+        max_http_buffer_size=settings.max_payload_bytes,
+        cors_allowed_origins=None,  # same origin only: the widget runs in our own iframe
+        async_handlers=settings.async_mode != "threading",
+    )
+    engine = make_engine(settings.database_url)
+    app.extensions["matchmaker"] = Services(
+        settings=settings,
+        engine=engine,
+        transaction=make_transaction(engine),
+        encoder=offloaded(encoder or SentenceTransformerEncoder(settings.model),
+                          settings.async_mode),
+        index=index or FaissIndex(),
+        policy=Policy(offer_timeout_s=settings.offer_timeout,
+                      presence_ttl_s=settings.presence_ttl, min_score=settings.min_score),
+        socketio=socketio,
+        clock=clock,
+    )
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)  # the widget API authenticates by token, never by cookie
+    auth.init_app(app)
+    errors.init_app(app)
+    for blueprint in (auth.bp, api.bp, pages.bp, console.bp, marketing.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    app.cli.add_command(cli.init_db)
+    app.cli.add_command(cli.seed_demo)
+    app.cli.add_command(cli.create_employee)
+    app.cli.add_command(cli.serve)
+    socketio.on_namespace(customer_events.CustomerNamespace("/customer"))
+    socketio.on_namespace(employee_events.EmployeeNamespace("/employee"))
+    return app
+

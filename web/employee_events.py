@@ -1,0 +1,143 @@
+"""The employee console's Socket.IO namespace: offers, chats, presence."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, Namespace, join_room
+
+from matchmaker import conversations, offers, presence, workload
+from matchmaker.models import Employee
+
+from . import live, payloads
+from .errors import ack_errors
+from .services import services
+
+
+def _me(session) -> Employee:
+    return session.get(Employee, current_user.id)
+
+
+class EmployeeNamespace(Namespace):
+    """Events the console may send; who is asking comes from the signed-in session."""
+
+    def on_connect(self, auth=None):
+        if not current_user.is_authenticated:
+            raise ConnectionRefusedError("unauthenticated")
+        svc = services()
+        with svc.transaction() as session:
+            presence.connect(session, current_user.id, request.sid, svc.clock())
+        join_room(live.employee_room(current_user.id))
+
+    def on_disconnect(self, reason=None):
+        with services().transaction() as session:
+            presence.disconnect(session, request.sid)
+
+    def trigger_event(self, event, *args):
+        if event not in ("connect", "disconnect") and not hasattr(self, f"on_{event}"):
+            return {"error": "unknown_event", "message": f"no event named {event!r}"}
+        if event != "connect" and not current_user.is_authenticated:
+            return {"error": "unauthenticated", "message": "sign in again"}
+        return super().trigger_event(event, *args)
+
+    @ack_errors
+    def on_heartbeat(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            presence.touch(session, request.sid, svc.clock())
+        return {"ok": True}
+
+    @ack_errors
+    def on_state(self, data):
+        """Everything the console shows: me, open offers, live chats, the offline inbox."""
+        with services().transaction() as session:
+            me = _me(session)
+            return {
+                "ok": True,
+                "me": {"id": me.id, "name": me.name, "available": me.available,
+                       "capacity": me.capacity},
+                "offers": [payloads.offer(o) for o in workload.open_offers(session, me.id)],
+                "conversations": [payloads.conversation(c)
+                                  for c in workload.live_conversations(session, me.id)],
+                "inbox": [payloads.conversation(c) for c in workload.inbox(session, me.id)],
+            }
+
+    @ack_errors
+    def on_set_availability(self, data):
+        with services().transaction() as session:
+            me = workload.set_availability(session, current_user.id, data.get("available"),
+                                           data.get("capacity"))
+            return {"ok": True, "available": me.available, "capacity": me.capacity}
+
+    @ack_errors
+    def on_accept(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            conversation = offers.accept_offer(session, data.get("offer_id"), current_user.id,
+                                               svc.clock())
+            events = live.accepted_events(conversation)
+            ack = {"ok": True, "conversation": payloads.conversation(conversation)}
+        live.emit_all(svc.socketio, events)
+        return ack
+
+    @ack_errors
+    def on_decline(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            routed = offers.decline_offer(session, data.get("offer_id"), current_user.id,
+                                          svc.policy, svc.clock())
+            events = live.routed_events(session, routed)
+        live.emit_all(svc.socketio, events)
+        return {"ok": True}
+
+    @ack_errors
+    def on_sync(self, data):
+        after = data.get("after_seq", 0)
+        if not isinstance(after, int) or after < 0:
+            return {"error": "invalid_payload", "message": "after_seq must be a whole number"}
+        with services().transaction() as session:
+            conversation = conversations.conversation_for_employee(
+                session, data.get("conversation_id"), _me(session))
+            missed = conversations.messages_after(session, conversation.id, after)
+            return {"ok": True, "conversation": payloads.conversation(conversation),
+                    "messages": [payloads.message(m) for m in missed]}
+
+    @ack_errors
+    def on_say(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            me = _me(session)
+            conversation = conversations.conversation_for_employee(
+                session, data.get("conversation_id"), me)
+            message, created = conversations.say(
+                session, conversation, "employee", data.get("body"), data.get("client_id"),
+                svc.policy, svc.clock(), employee=me)
+            events = live.said_events(conversation, message) if created else []
+            ack = {"ok": True, "message": payloads.message(message)}
+        live.emit_all(svc.socketio, events)
+        return ack
+
+    @ack_errors
+    def on_typing(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            conversation = conversations.conversation_for_employee(
+                session, data.get("conversation_id"), _me(session))
+            mine = conversation.employee_id == current_user.id and conversation.status == "active"
+        if mine:
+            svc.socketio.emit("typing", {"author": "employee", "typing": bool(data.get("typing"))},
+                              to=live.conversation_room(conversation.id), namespace=live.CUSTOMER_NS)
+        return {"ok": True}
+
+    @ack_errors
+    def on_close(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            me = _me(session)
+            conversation = conversations.conversation_for_employee(
+                session, data.get("conversation_id"), me)
+            withdrawn = conversations.close_conversation(session, conversation, svc.clock(),
+                                                         employee=me)
+            events = live.closed_events(conversation, withdrawn)
+        live.emit_all(svc.socketio, events)
+        return {"ok": True}

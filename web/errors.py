@@ -1,0 +1,68 @@
+"""Domain errors mapped once: to HTTP statuses for views and to ack codes for events."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from matchmaker.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    MatchmakerError,
+    NotFound,
+    Unauthenticated,
+)
+
+log = logging.getLogger(__name__)
+
+HTTP_STATUS = {InvalidInput: 400, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409}
+
+
+def status_for(error: MatchmakerError) -> int:
+    for kind, status in HTTP_STATUS.items():
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def error_body(error: MatchmakerError) -> dict:
+    return {"error": error.code, "message": str(error)}
+
+
+def ack_errors(handler):
+    """Wrap a Socket.IO handler: payload must be an object; domain errors become error acks."""
+
+    @functools.wraps(handler)
+    def wrapper(self, data=None, *args):
+        if data is None:
+            data = {}
+        if not isinstance(data, dict) or args:
+            return {"error": "invalid_payload", "message": "send one JSON object"}
+        try:
+            return handler(self, data)
+        except MatchmakerError as error:
+            return error_body(error)
+        except Exception:
+            log.exception("event %s failed", handler.__name__)
+            return {"error": "internal", "message": "something went wrong; nothing was changed"}
+
+    return wrapper
+
+
+def init_app(app: Flask) -> None:
+    """JSON errors under /api, pages elsewhere."""
+
+    @app.errorhandler(MatchmakerError)
+    def domain_error(error: MatchmakerError):
+        return jsonify(error_body(error)), status_for(error)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.path.startswith("/api/"):
+            code = (error.name or "error").lower().replace(" ", "_")
+            return jsonify({"error": code, "message": error.description}), error.code
+        return error

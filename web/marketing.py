@@ -1,0 +1,48 @@
+"""The marketing console: every conversation, filtered, with transcript, rating and consent."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import select
+
+from matchmaker import conversations, transcripts
+from matchmaker.models import CONVERSATION_STATUSES, Employee
+
+from .auth import require
+from .services import services
+
+bp = Blueprint("marketing", __name__, url_prefix="/marketing")
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/")
+@require("marketing")
+def index():
+    filters = transcripts.Filters(
+        employee_id=_int_arg("employee"),
+        status=request.args.get("status") or None,
+        min_rating=_int_arg("rating"),
+        consent=request.args.get("consent") or None,
+        page=_int_arg("page") or 1,
+    )
+    with services().transaction() as session:
+        rows, total = transcripts.list_conversations(session, filters)
+        employees = session.scalars(select(Employee).order_by(Employee.name)).all()
+        return render_template(
+            "marketing/index.html", rows=rows, total=total, filters=filters,
+            employees=employees, statuses=CONVERSATION_STATUSES,
+            pages=(total + transcripts.PAGE_SIZE - 1) // transcripts.PAGE_SIZE,
+        )
+
+
+@bp.get("/conversations/<int:conversation_id>")
+@require("marketing")
+def conversation(conversation_id: int):
+    with services().transaction() as session:
+        conv = conversations.get_conversation(session, conversation_id)
+        return render_template("marketing/conversation.html", conv=conv,
+                               messages=transcripts.transcript(session, conversation_id))

@@ -1,0 +1,40 @@
+"""Public pages: the demo company's website, the widget loader and its frame, health."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from sqlalchemy import text
+
+from matchmaker import demo
+
+from .services import services
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def demo_site():
+    """A fictional company homepage that embeds the widget with one script tag."""
+    return render_template("demo_site.html", company=demo.load_demo()["company"])
+
+
+@bp.get("/widget.js")
+def widget_loader():
+    """The one script a website includes: it opens the widget frame from this server."""
+    response = send_from_directory(current_app.static_folder, "loader.js",
+                                   mimetype="text/javascript", max_age=300)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/widget")
+def widget_frame():
+    """The widget itself, inside an iframe on our own origin (no third-party cookies or CORS)."""
+    return render_template("widget_frame.html")
+
+
+@bp.get("/healthz")
+def health():
+    with services().transaction() as session:
+        session.execute(text("SELECT 1"))
+    return jsonify({"ok": True})

@@ -1,0 +1,77 @@
+"""Process-level runtime: CPU work off the event loop, the offer sweeper, start-up warm-up."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+from flask import Flask
+
+from matchmaker import offers, presence
+from matchmaker.ports import Encoder
+
+from . import live
+from .services import Services
+
+log = logging.getLogger(__name__)
+
+
+class _ThreadPoolEncoder:
+    """Runs encode in gevent's native thread pool so one question never stalls every client."""
+
+    def __init__(self, inner: Encoder):
+        self.inner = inner
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(self.inner.encode, (texts,))
+
+    def load(self) -> None:
+        getattr(self.inner, "load", lambda: None)()
+
+
+def offloaded(encoder: Encoder, async_mode: str) -> Encoder:
+    """The encoder as this async mode should call it."""
+    return _ThreadPoolEncoder(encoder) if async_mode == "gevent" else encoder
+
+
+def warm_up(app: Flask) -> None:
+    """Load the model before the first question, then freeze the heap so GC skips it."""
+    encoder = app.extensions["matchmaker"].encoder
+    getattr(encoder, "load", lambda: None)()
+    # torch leaves ~450k long-lived objects; freezing them keeps full collections short.
+    gc.collect()
+    gc.freeze()
+
+
+def sweep_once(svc: Services) -> None:
+    """Expire overdue offers (offering the next person) and forget dead console connections."""
+    now = svc.clock()
+    with svc.transaction() as session:
+        closed = offers.expire_due_offers(session, svc.policy, now)
+        presence.purge_stale(session, now, svc.policy.presence_ttl_s)
+        events = [event for c in closed for event in live.closed_offer_events(session, c)]
+    live.emit_all(svc.socketio, events)
+
+
+def start_sweeper(app: Flask) -> None:
+    """Run sweep_once every sweep_interval seconds for the life of the process."""
+    svc: Services = app.extensions["matchmaker"]
+
+    def loop():
+        while True:
+            try:
+                with app.app_context():
+                    sweep_once(svc)
+            except Exception:  # a bad sweep must not stop the next one
+                log.exception("offer sweep failed")
+            svc.socketio.sleep(svc.settings.sweep_interval)
+
+    svc.socketio.start_background_task(loop)

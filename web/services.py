@@ -1,0 +1,34 @@
+"""The services one app holds: transactions, encoder, index, policy and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_socketio import SocketIO
+from sqlalchemy import Engine
+
+from matchmaker.db import Transaction
+from matchmaker.ports import Encoder, VectorIndex
+from matchmaker.values import Policy
+
+from .config import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    transaction: Transaction
+    encoder: Encoder
+    index: VectorIndex
+    policy: Policy
+    socketio: SocketIO
+    clock: Callable[[], datetime]
+
+
+def services() -> Services:
+    """The current app's services."""
+    return current_app.extensions["matchmaker"]
