@@ -67,7 +67,8 @@ def validate_employee(record: dict) -> dict:
         raise InvalidInput("timezone must be an IANA name like Europe/Amsterdam",
                            code="invalid_employee") from None
     try:
-        fields["capacity"] = int(record.get("capacity") or 2)
+        raw = record.get("capacity")
+        fields["capacity"] = 2 if raw in (None, "") else int(raw)
     except (TypeError, ValueError):
         raise InvalidInput("capacity must be a whole number", code="invalid_employee") from None
     if not 1 <= fields["capacity"] <= 20:

@@ -1,0 +1,55 @@
+"""Domain fixtures: a SQLite database built from the models, staff embedded with the fake encoder."""
+
+from __future__ import annotations
+
+import pytest
+
+from embeddings.index import FaissIndex
+from matchmaker.db import make_engine, make_transaction
+from matchmaker.models import Base, Employee
+from matchmaker.profiles import embed_employees
+from matchmaker.staff import upsert_employee
+from matchmaker.values import Policy
+from tests.conftest import PASSWORD, staff_records
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'unit.db'}")
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def tx(engine):
+    return make_transaction(engine)
+
+
+@pytest.fixture
+def index():
+    return FaissIndex()
+
+
+@pytest.fixture
+def policy():
+    return Policy(offer_timeout_s=30, presence_ttl_s=60, min_score=0.1)
+
+
+@pytest.fixture
+def staff(tx, encoder, clock) -> dict[str, int]:
+    """The fixture staff, embedded; returns e-mail → id."""
+    with tx() as session:
+        employees = [upsert_employee(session, r, clock(), PASSWORD)[0] for r in staff_records()]
+        embed_employees(session, encoder, employees)
+        return {e.email: e.id for e in employees}
+
+
+def online(tx, clock, *employee_ids: int, available: bool = True) -> None:
+    """Sign these employees in to the console and set them available."""
+    from matchmaker import presence
+
+    with tx() as session:
+        for eid in employee_ids:
+            presence.connect(session, eid, f"sid-{eid}", clock())
+            session.get(Employee, eid).available = available

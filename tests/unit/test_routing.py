@@ -1,0 +1,74 @@
+"""Ranking: the right person first, with the passage that matched."""
+
+import pytest
+
+from matchmaker import profiles, routing
+from matchmaker.models import Employee
+from matchmaker.staff import update_employee
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How do I verify the webhook signature?", "dev@example.test"),
+    ("What is the volume discount on pricing plans?", "sales@example.test"),
+    ("Bank reconciliation shows mismatches", "support@example.test"),
+    ("The iOS app crashes on start", "mobile@example.test"),
+])
+def test_rank_candidates_puts_the_matching_expert_first(tx, encoder, index, staff, question,
+                                                         expected):
+    with tx() as session:
+        matches = routing.rank_candidates(session, encoder, index, question)
+    assert matches[0].employee_id == staff[expected]
+
+
+def test_every_match_carries_the_passage_that_matched_and_score_parts(tx, encoder, index, staff):
+    with tx() as session:
+        matches = routing.rank_candidates(session, encoder, index, "webhook signature help")
+    top = matches[0]
+    assert top.explanation.passage == "webhook signature verification"
+    assert top.explanation.passage_kind == "expertise"
+    assert set(top.explanation.parts) == {"best_passage", "support"}
+    assert all(m.explanation.passage for m in matches)
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+def test_inactive_employees_are_never_ranked(tx, encoder, index, staff):
+    with tx() as session:
+        session.get(Employee, staff["dev@example.test"]).active = False
+    with tx() as session:
+        matches = routing.rank_candidates(session, encoder, index, "webhook signature")
+    assert staff["dev@example.test"] not in [m.employee_id for m in matches]
+
+
+def test_no_profiles_gives_no_candidates(tx, encoder, index):
+    with tx() as session:
+        assert routing.rank_candidates(session, encoder, index, "anything") == []
+
+
+def test_profile_edit_reembeds_only_that_employee_and_the_index_follows(
+        tx, encoder, index, staff):
+    with tx() as session:
+        routing.rank_candidates(session, encoder, index, "warm the index")
+        before = index.version
+        employee = session.get(Employee, staff["mobile@example.test"])
+        record = {"email": employee.email, "name": employee.name, "role": "developer",
+                  "title": employee.title, "expertise": ["kubernetes cluster upgrades"]}
+        employee, changed = update_employee(session, employee.id, record)
+        assert changed
+        encoder.calls.clear()
+        profiles.embed_employees(session, encoder, [employee])
+        assert len(encoder.calls) == 1
+        assert all("kubernetes" in t or "Mobile" in t or "developer" in t
+                   for t in encoder.calls[0])
+    with tx() as session:
+        matches = routing.rank_candidates(session, encoder, index, "kubernetes cluster upgrades")
+    assert index.version != before
+    assert matches[0].employee_id == staff["mobile@example.test"]
+
+
+def test_a_fresh_index_rebuilds_from_the_database(tx, encoder, staff):
+    from embeddings.index import FaissIndex
+
+    with tx() as session:
+        first = routing.rank_candidates(session, encoder, FaissIndex(), "volume discount")
+        second = routing.rank_candidates(session, encoder, FaissIndex(), "volume discount")
+    assert first == second
