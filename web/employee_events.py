@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
 from matchmaker import conversations, offers, presence, workload
+from matchmaker.errors import Unauthenticated
 from matchmaker.models import Employee
 
 from . import live, payloads
@@ -14,8 +15,15 @@ from .errors import ack_errors
 from .services import services
 
 
+def _my_id() -> int:
+    """The signed-in employee's id; a session that ended (sign-out, deactivation) is refused."""
+    if not current_user.is_authenticated:
+        raise Unauthenticated("sign in again")
+    return current_user.id
+
+
 def _me(session) -> Employee:
-    return session.get(Employee, current_user.id)
+    return session.get(Employee, _my_id())
 
 
 class EmployeeNamespace(Namespace):
@@ -36,8 +44,6 @@ class EmployeeNamespace(Namespace):
     def trigger_event(self, event, *args):
         if event not in ("connect", "disconnect") and not hasattr(self, f"on_{event}"):
             return {"error": "unknown_event", "message": f"no event named {event!r}"}
-        if event != "connect" and not current_user.is_authenticated:
-            return {"error": "unauthenticated", "message": "sign in again"}
         return super().trigger_event(event, *args)
 
     @ack_errors
@@ -65,7 +71,7 @@ class EmployeeNamespace(Namespace):
     @ack_errors
     def on_set_availability(self, data):
         with services().transaction() as session:
-            me = workload.set_availability(session, current_user.id, data.get("available"),
+            me = workload.set_availability(session, _my_id(), data.get("available"),
                                            data.get("capacity"))
             return {"ok": True, "available": me.available, "capacity": me.capacity}
 
@@ -73,7 +79,7 @@ class EmployeeNamespace(Namespace):
     def on_accept(self, data):
         svc = services()
         with svc.transaction() as session:
-            conversation = offers.accept_offer(session, data.get("offer_id"), current_user.id,
+            conversation = offers.accept_offer(session, data.get("offer_id"), _my_id(),
                                                svc.clock())
             events = live.accepted_events(conversation)
             ack = {"ok": True, "conversation": payloads.conversation(conversation)}
@@ -84,7 +90,7 @@ class EmployeeNamespace(Namespace):
     def on_decline(self, data):
         svc = services()
         with svc.transaction() as session:
-            routed = offers.decline_offer(session, data.get("offer_id"), current_user.id,
+            routed = offers.decline_offer(session, data.get("offer_id"), _my_id(),
                                           svc.policy, svc.clock())
             events = live.routed_events(session, routed)
         live.emit_all(svc.socketio, events)
@@ -123,7 +129,7 @@ class EmployeeNamespace(Namespace):
         with svc.transaction() as session:
             conversation = conversations.conversation_for_employee(
                 session, data.get("conversation_id"), _me(session))
-            mine = conversation.employee_id == current_user.id and conversation.status == "active"
+            mine = conversation.employee_id == _my_id() and conversation.status == "active"
         if mine:
             svc.socketio.emit("typing", {"author": "employee", "typing": bool(data.get("typing"))},
                               to=live.conversation_room(conversation.id), namespace=live.CUSTOMER_NS)
