@@ -41,7 +41,7 @@ class Policy:
 
     offer_timeout_s: float = 30.0
     presence_ttl_s: float = 60.0
-    min_score: float = 0.2  # below this nobody fits: take the fallback
+    min_score: float = 0.3  # below this nobody fits: take the fallback
     max_candidates: int = 10
     max_question_chars: int = 2000
     max_message_chars: int = 4000

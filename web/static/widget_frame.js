@@ -151,7 +151,7 @@
 
   function forgetConversation() {
     if (state.socket) {
-      state.socket.removeAllListeners();
+      state.socket.off();
       state.socket.disconnect();
     }
     Object.assign(state, { conversation: null, socket: null, seen: new Set(), status: null,
@@ -508,7 +508,9 @@
     const socket = state.socket;
     if (!socket || !socket.connected || pending.inflight) return; // sent after (re)connect
     pending.inflight = true;
+    const attempt = (pending.attempt = (pending.attempt || 0) + 1);
     socket.timeout(ACK_TIMEOUT_MS).emit("say", { body: pending.body, client_id: pending.client_id }, (err, ack) => {
+      if (attempt !== pending.attempt) return; // a later attempt (after a reconnect) owns it now
       pending.inflight = false;
       if (err) return setTimeout(() => emitSay(pending), 2000); // same client_id: stored once
       if (ack && ack.ok) renderMessage(ack.message);

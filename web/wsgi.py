@@ -1,0 +1,11 @@
+"""Production entry point: `gunicorn --worker-class gevent --workers 1 web.wsgi:app`.
+
+One gevent worker per process; run several processes behind a load balancer with sticky
+sessions, sharing PostgreSQL and Redis (see README, "Production")."""
+
+from web import create_app
+from web.runtime import start_sweeper, warm_up
+
+app = create_app()
+warm_up(app)
+start_sweeper(app)
