@@ -189,7 +189,9 @@ def leave_email(session: Session, conversation: Conversation, email: object, nam
     session.flush()
 
 
-def rate(session: Session, conversation: Conversation, stars: object, comment: object, now: datetime) -> Rating:
+def rate(
+    session: Session, conversation: Conversation, stars: object, comment: object, now: datetime
+) -> Rating:
     """Rate a closed conversation 1-5 (rating again replaces the earlier rating)."""
     if conversation.status != "closed":
         raise InvalidInput("rate the conversation after it is closed", code="not_closed")

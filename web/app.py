@@ -13,7 +13,18 @@ from matchmaker.models import utcnow
 from matchmaker.ports import Encoder, VectorIndex
 from matchmaker.values import Policy
 
-from . import admin, api, auth, cli, console, customer_events, employee_events, errors, marketing, pages
+from . import (
+    admin,
+    api,
+    auth,
+    cli,
+    console,
+    customer_events,
+    employee_events,
+    errors,
+    marketing,
+    pages,
+)
 from .config import INSTANCE_DIR, load_settings
 from .runtime import offloaded
 from .services import Services

@@ -1,0 +1,804 @@
+/* The employee console: requests offered to me, my live chats, my offline inbox.
+ *
+ * Talks to the /employee Socket.IO namespace (the session cookie signs it in). State is kept
+ * per conversation so several chats run at once; after a reconnect every open chat re-syncs
+ * from its last seq and unsent messages are retried with the same client_id (stored once).
+ * All customer and chat text is rendered with textContent, never as HTML.
+ */
+(() => {
+  "use strict";
+
+  const root = document.getElementById("console");
+  if (!root) return;
+
+  const HEARTBEAT_MS = 20000;
+  const ACK_TIMEOUT_MS = 10000;
+  const MAX_MESSAGE = 4000;
+  const TYPING_THROTTLE_MS = 2000;
+  const TYPING_IDLE_MS = 3000;
+  const TYPING_SHOWN_MS = 5000;
+  const BASE_TITLE = document.title;
+
+  const state = {
+    me: { id: Number(root.dataset.employeeId), name: root.dataset.employeeName || "" },
+    socket: null,
+    offers: new Map(), // offer_id -> {offer, deadline, total, node}
+    chats: new Map(), // conversation_id -> chat (see newChat)
+    selected: null,
+    askedPermission: false,
+    audio: null,
+    typing: { id: null, sentAt: 0, active: false, idle: null },
+  };
+  const ui = {};
+
+  /* ---------- small helpers (text only; never innerHTML) ---------- */
+
+  function el(tag, props = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (key === "className") node.className = value;
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : value);
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  function linkified(text) {
+    const out = document.createDocumentFragment();
+    const pattern = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+    let last = 0;
+    for (const match of text.matchAll(pattern)) {
+      out.appendChild(document.createTextNode(text.slice(last, match.index)));
+      out.appendChild(el("a", { href: match[0], target: "_blank", rel: "noopener noreferrer", text: match[0] }));
+      last = match.index + match[0].length;
+    }
+    out.appendChild(document.createTextNode(text.slice(last)));
+    return out;
+  }
+
+  /** Python's isoformat may carry microseconds; keep milliseconds so every browser parses it. */
+  function parseTime(iso) {
+    if (!iso) return NaN;
+    return Date.parse(String(iso).replace(/(\.\d{3})\d+/, "$1"));
+  }
+
+  function clockTime(iso) {
+    const t = parseTime(iso);
+    return Number.isNaN(t) ? "" : new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function safeUrl(url) {
+    try {
+      const parsed = new URL(url);
+      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function pageLabel(url) {
+    const parsed = safeUrl(url);
+    if (!parsed) return url || "";
+    const path = parsed.pathname === "/" ? "" : parsed.pathname;
+    return `${parsed.host}${path}`;
+  }
+
+  function customerName(conv) {
+    return (conv && conv.customer_name) || "Anonymous visitor";
+  }
+
+  function sentence(message) {
+    const text = String(message || "Something went wrong");
+    return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".");
+  }
+
+  function randomId(length) {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    return Array.from(crypto.getRandomValues(new Uint8Array(length)), (b) => alphabet[b & 63]).join("");
+  }
+
+  function toast(message, kind = "info") {
+    const item = el("div", { className: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status", text: message });
+    ui.toasts.appendChild(item);
+    setTimeout(() => item.classList.add("toast-leaving"), 4500);
+    setTimeout(() => item.remove(), 5000);
+  }
+
+  /* ---------- socket requests ---------- */
+
+  function request(event, payload) {
+    const socket = state.socket;
+    if (!socket || !socket.connected) {
+      return Promise.resolve({ error: "offline", message: "not connected; try again in a moment" });
+    }
+    return new Promise((resolve) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, ack) => {
+        if (err) resolve({ error: "timeout", message: "no answer from the server; try again" });
+        else resolve(ack || { error: "empty", message: "no answer from the server" });
+      });
+    });
+  }
+
+  function emitQuietly(event, payload) {
+    if (state.socket && state.socket.connected) state.socket.emit(event, payload, () => {});
+  }
+
+  /* ---------- layout ---------- */
+
+  function buildLayout() {
+    ui.connection = el("div", { className: "conn", id: "connection", role: "status", dataset: { state: "connecting" } },
+      el("span", { className: "conn-dot", "aria-hidden": "true" }), el("span", { className: "conn-text", text: "Connecting…" }));
+    ui.available = el("input", { type: "checkbox", id: "available-toggle", role: "switch", disabled: true });
+    ui.capacity = el("input", { type: "number", id: "capacity", min: "1", max: "20", step: "1", inputmode: "numeric", disabled: true });
+    const toolbar = el("div", { className: "console-toolbar" },
+      el("div", { className: "toolbar-me" },
+        el("span", { className: "avatar", "aria-hidden": "true", text: initials(state.me.name) }),
+        el("div", {}, el("strong", { text: state.me.name }), ui.connection)),
+      el("div", { className: "toolbar-controls" },
+        el("label", { className: "switch", for: "available-toggle" }, ui.available,
+          el("span", { className: "switch-track", "aria-hidden": "true" }), "Available for new questions"),
+        el("label", { className: "capacity", for: "capacity" }, "Chats at once", ui.capacity)));
+    ui.offerList = el("div", { className: "offer-list", id: "offers" });
+    ui.offerCount = el("span", { className: "count", text: "0" });
+    ui.liveList = el("ul", { className: "chat-list", id: "live-chats" });
+    ui.liveCount = el("span", { className: "count", text: "0" });
+    ui.inboxList = el("ul", { className: "chat-list", id: "inbox" });
+    ui.inboxCount = el("span", { className: "count", text: "0" });
+    const side = el("aside", { className: "console-side", "aria-label": "Requests and chats" },
+      sideSection("Requests", ui.offerCount, ui.offerList),
+      sideSection("Live chats", ui.liveCount, ui.liveList),
+      sideSection("Inbox (answer later)", ui.inboxCount, ui.inboxList));
+    ui.pane = el("section", { className: "console-pane", id: "chat-pane", "aria-label": "Conversation" });
+    ui.toasts = el("div", { className: "toasts", "aria-live": "polite" });
+    root.replaceChildren(toolbar, el("div", { className: "console-main" }, side, ui.pane), ui.toasts);
+    ui.available.addEventListener("change", onAvailabilityToggle);
+    ui.capacity.addEventListener("change", onCapacityChange);
+    renderEmptyPane();
+  }
+
+  function sideSection(title, count, list) {
+    return el("section", { className: "side-section" },
+      el("h2", {}, title, " ", count), list);
+  }
+
+  function initials(name) {
+    const parts = String(name || "?").trim().split(/\s+/);
+    return ((parts[0] || "?")[0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
+  }
+
+  function setConnection(kind) {
+    const texts = { connecting: "Connecting…", connected: "Connected", reconnecting: "Reconnecting…", signedout: "Signed out" };
+    ui.connection.dataset.state = kind;
+    ui.connection.querySelector(".conn-text").textContent = texts[kind];
+    const live = kind === "connected";
+    ui.available.disabled = !live;
+    ui.capacity.disabled = !live;
+  }
+
+  /* ---------- availability ---------- */
+
+  function prepareAlerts() {
+    // Both need a user gesture: ask once, on the first click of the toggle.
+    if (!state.askedPermission && "Notification" in window && Notification.permission === "default") {
+      state.askedPermission = true;
+      try {
+        Promise.resolve(Notification.requestPermission()).catch(() => {});
+      } catch { /* old browsers */ }
+    }
+    try {
+      state.audio = state.audio || new (window.AudioContext || window.webkitAudioContext)();
+      state.audio.resume().catch(() => {});
+    } catch {
+      state.audio = null;
+    }
+  }
+
+  async function onAvailabilityToggle() {
+    prepareAlerts();
+    await saveAvailability();
+  }
+
+  async function onCapacityChange() {
+    const value = Number(ui.capacity.value);
+    if (!Number.isInteger(value) || value < 1 || value > 20) {
+      toast("Capacity is a whole number from 1 to 20.", "error");
+      ui.capacity.value = String(state.me.capacity || 1);
+      return;
+    }
+    await saveAvailability();
+  }
+
+  async function saveAvailability() {
+    const capacity = Number(ui.capacity.value);
+    const payload = { available: ui.available.checked };
+    if (Number.isInteger(capacity) && capacity >= 1 && capacity <= 20) payload.capacity = capacity;
+    const ack = await request("set_availability", payload);
+    if (!ack.ok) {
+      toast(sentence(ack.message), "error");
+      showAvailability(state.me);
+      return;
+    }
+    showAvailability(ack);
+  }
+
+  function showAvailability({ available, capacity }) {
+    state.me.available = Boolean(available);
+    state.me.capacity = capacity;
+    ui.available.checked = state.me.available;
+    if (capacity) ui.capacity.value = String(capacity);
+    root.dataset.available = String(state.me.available);
+  }
+
+  /* ---------- offers ---------- */
+
+  function addOffer(offer, fresh) {
+    if (state.offers.has(offer.offer_id)) return;
+    const offered = parseTime(offer.offered_at);
+    const expires = parseTime(offer.expires_at);
+    const total = Math.max(1000, expires - offered || 30000);
+    // A fresh offer starts its full time now, whatever the clocks say; an old one uses the server's.
+    const deadline = fresh ? Date.now() + total : Math.min(expires, Date.now() + total);
+    const entry = { offer, deadline, total, node: offerCard(offer) };
+    state.offers.set(offer.offer_id, entry);
+    ui.offerList.appendChild(entry.node);
+    tickOffer(entry);
+    renderCounts();
+  }
+
+  function offerCard(offer) {
+    const page = offer.page_url ? pageLabel(offer.page_url) : "";
+    const accept = el("button", { type: "button", className: "button primary accept-offer" }, "Accept");
+    const decline = el("button", { type: "button", className: "button decline-offer" }, "Decline");
+    accept.addEventListener("click", () => acceptOffer(offer.offer_id, accept, decline));
+    decline.addEventListener("click", () => declineOffer(offer.offer_id, accept, decline));
+    return el("article", { className: "offer-card", dataset: { offerId: String(offer.offer_id) }, "aria-label": "New request" },
+      el("div", { className: "offer-top" },
+        el("span", { className: "offer-label", text: "New request" }),
+        el("span", { className: "countdown", "aria-live": "off" })),
+      el("p", { className: "offer-question", text: offer.question }),
+      offer.reason ? el("p", { className: "offer-why" }, el("strong", { text: "Why you: " }), offer.reason) : null,
+      el("p", { className: "offer-meta" },
+        el("span", { text: offer.customer_name || "Anonymous visitor" }),
+        page ? el("span", { className: "offer-page", title: offer.page_url, text: page }) : null),
+      el("div", { className: "offer-progress", "aria-hidden": "true" }, el("span")),
+      el("div", { className: "offer-actions" }, accept, decline));
+  }
+
+  function tickOffer(entry) {
+    const left = Math.max(0, entry.deadline - Date.now());
+    entry.node.querySelector(".countdown").textContent = left > 0 ? `${Math.ceil(left / 1000)} s left` : "expiring…";
+    entry.node.querySelector(".offer-progress span").style.width = `${(100 * left) / entry.total}%`;
+    entry.node.classList.toggle("offer-urgent", left < 10000);
+  }
+
+  function removeOffer(offerId) {
+    const entry = state.offers.get(offerId);
+    if (!entry) return;
+    entry.node.remove();
+    state.offers.delete(offerId);
+    renderCounts();
+  }
+
+  async function acceptOffer(offerId, accept, decline) {
+    accept.disabled = decline.disabled = true;
+    const ack = await request("accept", { offer_id: offerId });
+    removeOffer(offerId);
+    if (!ack.ok) {
+      toast(sentence(ack.message), "error");
+      return;
+    }
+    upsertChat(ack.conversation, "live");
+    selectChat(ack.conversation.id);
+  }
+
+  async function declineOffer(offerId, accept, decline) {
+    accept.disabled = decline.disabled = true;
+    const ack = await request("decline", { offer_id: offerId });
+    removeOffer(offerId);
+    if (!ack.ok) toast(sentence(ack.message), "error");
+  }
+
+  function alertNewOffer(offer) {
+    beep();
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    try {
+      const note = new Notification("New question for you", { body: offer.question.slice(0, 180), tag: `offer-${offer.offer_id}` });
+      note.onclick = () => { window.focus(); note.close(); };
+    } catch { /* some browsers allow notifications only from a service worker */ }
+  }
+
+  function beep() {
+    try {
+      const ctx = state.audio || (state.audio = new (window.AudioContext || window.webkitAudioContext)());
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.type = "sine";
+      osc.frequency.setValueAtTime(880, ctx.currentTime);
+      osc.frequency.setValueAtTime(1320, ctx.currentTime + 0.09);
+      gain.gain.setValueAtTime(0.0001, ctx.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.15, ctx.currentTime + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + 0.25);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start();
+      osc.stop(ctx.currentTime + 0.26);
+    } catch { /* autoplay policy or no audio: the card is enough */ }
+  }
+
+  /* ---------- chats: state ---------- */
+
+  function newChat(conv, list) {
+    return { conv, list, messages: [], seen: new Set(), lastSeq: 0, loaded: false, syncing: false,
+      pending: [], unread: 0, typing: false, typingTimer: null, draft: "", endedBy: null };
+  }
+
+  function upsertChat(conv, list) {
+    let chat = state.chats.get(conv.id);
+    if (!chat) {
+      chat = newChat(conv, list);
+      state.chats.set(conv.id, chat);
+    } else {
+      chat.conv = { ...chat.conv, ...conv };
+      if (list) chat.list = list;
+    }
+    renderLists();
+    if (state.selected === conv.id) renderPaneHeader(chat);
+    return chat;
+  }
+
+  function listFor(conv) {
+    return conv.status === "offline" ? "inbox" : "live";
+  }
+
+  function applyState(ack) {
+    showAvailability(ack.me);
+    const open = new Set(ack.offers.map((o) => o.offer_id));
+    for (const id of [...state.offers.keys()]) if (!open.has(id)) removeOffer(id);
+    for (const offer of ack.offers) addOffer(offer, false);
+    const listed = new Set();
+    for (const conv of ack.conversations) { upsertChat(conv, "live"); listed.add(conv.id); }
+    for (const conv of ack.inbox) { upsertChat(conv, "inbox"); listed.add(conv.id); }
+    for (const [id, chat] of [...state.chats]) {
+      if (!listed.has(id) && !chat.loaded && id !== state.selected) state.chats.delete(id);
+    }
+    renderLists();
+  }
+
+  /* ---------- chats: lists ---------- */
+
+  function renderLists() {
+    const live = [];
+    const inbox = [];
+    for (const chat of state.chats.values()) (chat.list === "inbox" ? inbox : live).push(chat);
+    ui.liveList.replaceChildren(...(live.length ? live.map((c) => chatItem(c, "chat-item")) : [emptyNote("No live chats. Accept a request to start one.")]));
+    ui.inboxList.replaceChildren(...(inbox.length ? inbox.map((c) => chatItem(c, "inbox-item")) : [emptyNote("Nothing waiting.")]));
+    renderCounts();
+  }
+
+  function renderCounts() {
+    const live = [...state.chats.values()].filter((c) => c.list === "live" && c.conv.status === "active").length;
+    const inbox = [...state.chats.values()].filter((c) => c.list === "inbox").length;
+    ui.offerCount.textContent = String(state.offers.size);
+    ui.liveCount.textContent = String(live);
+    ui.inboxCount.textContent = String(inbox);
+    if (!state.offers.size && !ui.offerList.querySelector(".empty")) {
+      ui.offerList.appendChild(emptyNote(state.me.available ? "No open requests. New questions appear here." : "Switch on availability to receive new questions."));
+    } else if (state.offers.size) {
+      ui.offerList.querySelectorAll(".empty").forEach((n) => n.remove());
+    } else {
+      ui.offerList.querySelector(".empty").textContent = state.me.available ? "No open requests. New questions appear here." : "Switch on availability to receive new questions.";
+    }
+    const unread = [...state.chats.values()].reduce((n, c) => n + c.unread, 0) + state.offers.size;
+    document.title = unread ? `(${unread}) ${BASE_TITLE}` : BASE_TITLE;
+  }
+
+  function emptyNote(text) {
+    return el("p", { className: "empty", text });
+  }
+
+  function chatItem(chat, className) {
+    const conv = chat.conv;
+    const closed = conv.status === "closed";
+    const preview = chat.typing ? "typing…" : lastPreview(chat);
+    const button = el("button", { type: "button", className: "chat-open", "aria-current": state.selected === conv.id ? "true" : null },
+      el("span", { className: "avatar avatar-small", "aria-hidden": "true", text: initials(customerName(conv)) }),
+      el("span", { className: "chat-text" },
+        el("span", { className: "chat-name" }, el("span", { text: customerName(conv) }),
+          closed ? el("span", { className: "status closed", text: "ended" }) : null),
+        el("span", { className: chat.typing ? "chat-preview is-typing" : "chat-preview", text: preview })),
+      chat.unread ? el("span", { className: "unread", "aria-label": `${chat.unread} unread`, text: String(chat.unread) }) : null);
+    button.addEventListener("click", () => selectChat(conv.id));
+    return el("li", { className: `${className}${closed ? " is-closed" : ""}${chat.unread ? " has-unread" : ""}`, dataset: { conversationId: String(conv.id) } }, button);
+  }
+
+  function lastPreview(chat) {
+    const last = chat.messages[chat.messages.length - 1];
+    return last ? last.body : chat.conv.question;
+  }
+
+  /* ---------- chats: messages ---------- */
+
+  function addMessage(chat, msg) {
+    if (chat.seen.has(msg.seq)) return false;
+    chat.seen.add(msg.seq);
+    chat.lastSeq = Math.max(chat.lastSeq, msg.seq);
+    const at = chat.messages.findIndex((m) => m.seq > msg.seq);
+    if (at === -1) chat.messages.push(msg);
+    else chat.messages.splice(at, 0, msg);
+    if (msg.author === "employee" && msg.client_id) {
+      chat.pending = chat.pending.filter((p) => p.client_id !== msg.client_id);
+    }
+    if (state.selected === chat.conv.id) paneInsert(chat, msg);
+    return true;
+  }
+
+  async function syncChat(chat) {
+    if (chat.syncing) return;
+    chat.syncing = true;
+    const ack = await request("sync", { conversation_id: chat.conv.id, after_seq: chat.lastSeq });
+    chat.syncing = false;
+    if (!ack.ok) {
+      if (state.selected === chat.conv.id) toast(sentence(ack.message), "error");
+      return;
+    }
+    chat.loaded = true;
+    for (const msg of ack.messages) addMessage(chat, msg);
+    upsertChat(ack.conversation, chat.list);
+    if (state.selected === chat.conv.id) renderPane(chat);
+    flushPending(chat);
+  }
+
+  function sendMessage(chat, body) {
+    const pending = { client_id: `e-${randomId(16)}`, body };
+    chat.pending.push(pending);
+    if (state.selected === chat.conv.id) paneInsertPending(pending);
+    emitSay(chat, pending);
+  }
+
+  function emitSay(chat, pending) {
+    const socket = state.socket;
+    if (!socket || !socket.connected || pending.inflight) return; // retried after reconnect
+    pending.inflight = true;
+    const attempt = (pending.attempt = (pending.attempt || 0) + 1);
+    const payload = { conversation_id: chat.conv.id, body: pending.body, client_id: pending.client_id };
+    socket.timeout(ACK_TIMEOUT_MS).emit("say", payload, (err, ack) => {
+      if (attempt !== pending.attempt) return;
+      pending.inflight = false;
+      if (err) return setTimeout(() => emitSay(chat, pending), 2000); // same client_id: stored once
+      if (ack && ack.ok) {
+        addMessage(chat, ack.message);
+        renderLists();
+      } else {
+        failPending(chat, pending, ack && ack.message);
+      }
+    });
+  }
+
+  function flushPending(chat) {
+    for (const pending of chat.pending) emitSay(chat, pending);
+  }
+
+  function failPending(chat, pending, message) {
+    chat.pending = chat.pending.filter((p) => p !== pending);
+    const node = state.selected === chat.conv.id ? pendingNode(pending.client_id) : null;
+    if (node) {
+      node.classList.replace("msg-pending", "msg-failed");
+      node.querySelector(".msg-meta").textContent = `Not sent: ${sentence(message)}`;
+    } else {
+      toast(`A message was not sent: ${sentence(message)}`, "error");
+    }
+  }
+
+  /* ---------- the conversation pane ---------- */
+
+  function selectChat(id) {
+    const chat = state.chats.get(id);
+    if (!chat) return;
+    const previous = state.chats.get(state.selected);
+    if (previous && ui.input) previous.draft = ui.input.value;
+    stopTyping();
+    state.selected = id;
+    chat.unread = 0;
+    renderLists();
+    renderPane(chat);
+    if (!chat.loaded) syncChat(chat);
+  }
+
+  function renderEmptyPane() {
+    ui.input = null;
+    ui.messages = null;
+    ui.pane.replaceChildren(el("div", { className: "pane-empty" },
+      el("div", { className: "pane-empty-icon", "aria-hidden": "true" }),
+      el("h2", { text: "No conversation open" }),
+      el("p", { text: "Accept a request or pick a chat on the left. Switch on availability to receive questions matched to what you know." })));
+  }
+
+  function renderPane(chat) {
+    ui.paneHeader = el("header", { className: "pane-header" });
+    ui.messages = el("ol", { className: "messages", id: "chat-messages", "aria-label": "Messages", "aria-live": "polite" });
+    ui.typing = el("div", { className: "typing", hidden: true });
+    ui.scroller = el("div", { className: "pane-scroll" }, ui.messages, ui.typing);
+    ui.footer = el("div", { className: "pane-footer" });
+    ui.pane.replaceChildren(ui.paneHeader, ui.scroller, ui.footer);
+    renderPaneHeader(chat);
+    if (!chat.loaded) ui.messages.appendChild(el("li", { className: "loading", text: "Loading the conversation…" }));
+    for (const msg of chat.messages) paneInsert(chat, msg, true);
+    for (const pending of chat.pending) paneInsertPending(pending);
+    renderEnded(chat);
+    renderTyping(chat);
+    renderFooter(chat);
+    ui.scroller.scrollTop = ui.scroller.scrollHeight;
+  }
+
+  function renderPaneHeader(chat) {
+    if (!ui.paneHeader) return;
+    const conv = chat.conv;
+    const page = safeUrl(conv.page_url);
+    const closeButton = conv.status === "closed" ? null
+      : el("button", { type: "button", id: "chat-close", className: "button", onclick: () => closeChat(chat) }, "End chat");
+    ui.paneHeader.replaceChildren(
+      el("div", { className: "pane-title" },
+        el("h2", { className: "pane-question", text: conv.question }),
+        el("p", { className: "pane-meta" },
+          el("span", { className: "pane-customer", text: customerName(conv) }),
+          conv.customer_email ? el("a", { className: "pane-email", href: `mailto:${conv.customer_email}`, text: conv.customer_email }) : null,
+          page ? el("a", { className: "pane-page", href: page.href, target: "_blank", rel: "noopener noreferrer", title: page.href, text: pageLabel(conv.page_url) }) : null,
+          el("span", { className: `status ${conv.status}`, text: statusLabel(conv.status) }))),
+      closeButton);
+  }
+
+  function statusLabel(status) {
+    return { active: "live", offline: "answer later", closed: "ended", offered: "offered", waiting: "waiting" }[status] || status;
+  }
+
+  function renderFooter(chat) {
+    if (chat.conv.status === "closed") {
+      ui.input = null;
+      ui.footer.replaceChildren(el("p", { className: "pane-note", text: "This conversation has ended. The customer is asked to rate it." }));
+      return;
+    }
+    const offlineNote = chat.conv.status === "offline"
+      ? el("p", { className: "pane-note", text: chat.conv.customer_email
+        ? `Nobody was free when this came in. Reply here — ${customerName(chat.conv)} sees it on their return, or e-mail ${chat.conv.customer_email}.`
+        : `Nobody was free when this came in. Reply here — ${customerName(chat.conv)} sees it when they come back.` })
+      : null;
+    ui.input = el("textarea", { id: "chat-input", rows: "2", maxlength: String(MAX_MESSAGE),
+      placeholder: `Reply to ${customerName(chat.conv)}…`, "aria-label": "Your reply" });
+    ui.input.value = chat.draft || "";
+    const send = el("button", { type: "submit", id: "chat-send", className: "button primary" }, "Send");
+    const form = el("form", { className: "composer" }, ui.input, send);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submitReply(chat);
+    });
+    ui.input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    ui.input.addEventListener("input", () => typingChanged(chat, ui.input.value.trim() !== ""));
+    ui.footer.replaceChildren(...[offlineNote, form].filter(Boolean));
+  }
+
+  function submitReply(chat) {
+    const body = ui.input.value.trim();
+    if (!body) return;
+    if (body.length > MAX_MESSAGE) {
+      toast(`Please keep a message under ${MAX_MESSAGE} characters.`, "error");
+      return;
+    }
+    ui.input.value = "";
+    chat.draft = "";
+    stopTyping();
+    sendMessage(chat, body);
+  }
+
+  function messageNode(chat, msg) {
+    if (msg.author === "system") {
+      return el("li", { className: "msg msg-system", dataset: { seq: String(msg.seq) }, text: msg.body });
+    }
+    const who = msg.author === "customer" ? customerName(chat.conv) : "You";
+    const body = el("div", { className: "msg-body" });
+    body.appendChild(linkified(msg.body));
+    return el("li", { className: `msg msg-${msg.author}`, dataset: { seq: String(msg.seq) } },
+      el("span", { className: "msg-author", text: who }), body,
+      el("span", { className: "msg-meta", text: clockTime(msg.at) }));
+  }
+
+  function paneInsert(chat, msg, bulk) {
+    if (!ui.messages) return;
+    ui.messages.querySelector(".loading")?.remove();
+    if (ui.messages.querySelector(`[data-seq="${msg.seq}"]`)) return;
+    if (msg.client_id) pendingNode(msg.client_id)?.remove();
+    const later = Array.from(ui.messages.children).find((n) => (n.dataset.seq ? Number(n.dataset.seq) > msg.seq : true));
+    ui.messages.insertBefore(messageNode(chat, msg), later || null);
+    if (!bulk) scrollToEnd(msg.author === "employee");
+  }
+
+  function paneInsertPending(pending) {
+    if (!ui.messages) return;
+    ui.messages.appendChild(el("li", { className: "msg msg-employee msg-pending", dataset: { clientId: pending.client_id } },
+      el("span", { className: "msg-author", text: "You" }), el("div", { className: "msg-body", text: pending.body }),
+      el("span", { className: "msg-meta", text: "Sending…" })));
+    scrollToEnd(true);
+  }
+
+  function pendingNode(clientId) {
+    return ui.messages ? Array.from(ui.messages.querySelectorAll(".msg-pending")).find((n) => n.dataset.clientId === clientId) : null;
+  }
+
+  function scrollToEnd(force) {
+    const s = ui.scroller;
+    if (!s) return;
+    if (force || s.scrollHeight - s.scrollTop - s.clientHeight < 160) s.scrollTop = s.scrollHeight;
+  }
+
+  function renderEnded(chat) {
+    if (!ui.messages || !chat.endedBy || ui.messages.querySelector(".msg-ended")) return;
+    const who = chat.endedBy === "employee" ? "You" : customerName(chat.conv);
+    ui.messages.appendChild(el("li", { className: "msg msg-system msg-ended", text: `${who} ended the chat.` }));
+  }
+
+  async function closeChat(chat) {
+    const ack = await request("close", { conversation_id: chat.conv.id });
+    if (!ack.ok) toast(sentence(ack.message), "error");
+    else markClosed(chat, "employee");
+  }
+
+  function markClosed(chat, by) {
+    if (chat.conv.status === "closed" && chat.endedBy) return;
+    chat.conv = { ...chat.conv, status: "closed" };
+    chat.endedBy = by;
+    chat.typing = false;
+    renderLists();
+    if (state.selected !== chat.conv.id) {
+      if (by === "customer") toast(`${customerName(chat.conv)} ended the chat.`);
+      return;
+    }
+    renderPaneHeader(chat);
+    renderEnded(chat);
+    renderTyping(chat);
+    renderFooter(chat);
+    scrollToEnd(true);
+  }
+
+  /* ---------- typing ---------- */
+
+  function typingChanged(chat, hasText) {
+    const t = state.typing;
+    clearTimeout(t.idle);
+    if (!hasText) return stopTyping();
+    const now = Date.now();
+    if (t.id !== chat.conv.id || now - t.sentAt >= TYPING_THROTTLE_MS) {
+      Object.assign(t, { id: chat.conv.id, sentAt: now, active: true });
+      emitQuietly("typing", { conversation_id: chat.conv.id, typing: true });
+    }
+    t.idle = setTimeout(stopTyping, TYPING_IDLE_MS);
+  }
+
+  function stopTyping() {
+    const t = state.typing;
+    clearTimeout(t.idle);
+    if (t.active && t.id !== null) emitQuietly("typing", { conversation_id: t.id, typing: false });
+    Object.assign(t, { active: false, sentAt: 0 });
+  }
+
+  function customerTyping(data) {
+    const chat = state.chats.get(data.conversation_id);
+    if (!chat) return;
+    clearTimeout(chat.typingTimer);
+    chat.typing = Boolean(data.typing);
+    if (chat.typing) {
+      chat.typingTimer = setTimeout(() => customerTyping({ conversation_id: chat.conv.id, typing: false }), TYPING_SHOWN_MS);
+    }
+    renderLists();
+    if (state.selected === chat.conv.id) renderTyping(chat);
+  }
+
+  function renderTyping(chat) {
+    if (!ui.typing) return;
+    ui.typing.hidden = !chat.typing;
+    ui.typing.textContent = chat.typing ? `${customerName(chat.conv)} is typing…` : "";
+    if (chat.typing) scrollToEnd(false);
+  }
+
+  /* ---------- server events ---------- */
+
+  function onSaid(msg) {
+    const chat = state.chats.get(msg.conversation_id);
+    if (!chat) {
+      refreshState(); // a conversation we do not list yet (e.g. a reply in an older inbox item)
+      return;
+    }
+    const added = addMessage(chat, msg);
+    if (msg.author === "customer") customerTyping({ conversation_id: chat.conv.id, typing: false });
+    if (added && msg.author !== "employee" && (state.selected !== chat.conv.id || document.hidden)) {
+      chat.unread += 1;
+    }
+    renderLists();
+  }
+
+  function onAssigned(conv) {
+    for (const [id, entry] of [...state.offers]) if (entry.offer.conversation_id === conv.id) removeOffer(id);
+    upsertChat(conv, "live");
+  }
+
+  function onOfferClosed({ offer_id: offerId, outcome }) {
+    if (!state.offers.has(offerId)) return;
+    removeOffer(offerId);
+    if (outcome === "expired") toast("A request timed out and went to the next colleague.");
+    if (outcome === "withdrawn") toast("A customer left before the request was answered.");
+  }
+
+  function onInbox(conv) {
+    upsertChat(conv, listFor(conv));
+    toast(`New in your inbox: a question from ${customerName(conv)}.`);
+  }
+
+  let refreshTimer = null;
+  function refreshState() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(loadState, 300);
+  }
+
+  async function loadState() {
+    const ack = await request("state", {});
+    if (ack.ok) applyState(ack);
+    else toast(sentence(ack.message), "error");
+  }
+
+  async function onConnect() {
+    setConnection("connected");
+    await loadState();
+    for (const chat of state.chats.values()) {
+      if (chat.loaded || chat.conv.id === state.selected) syncChat(chat);
+    }
+  }
+
+  function connect() {
+    const socket = io(`${location.origin}/employee`, { transports: ["websocket"] });
+    state.socket = socket;
+    socket.on("connect", onConnect);
+    socket.on("disconnect", () => {
+      setConnection("reconnecting");
+      for (const chat of state.chats.values()) for (const p of chat.pending) p.inflight = false;
+    });
+    socket.on("connect_error", (err) => {
+      if (err && err.message === "unauthenticated") return signedOut();
+      setConnection("reconnecting");
+    });
+    socket.on("offered", (offer) => {
+      addOffer(offer, true);
+      alertNewOffer(offer);
+    });
+    socket.on("offer_closed", onOfferClosed);
+    socket.on("assigned", onAssigned);
+    socket.on("said", onSaid);
+    socket.on("typing", customerTyping);
+    socket.on("closed", ({ conversation_id: id, by }) => {
+      const chat = state.chats.get(id);
+      if (chat) markClosed(chat, by);
+    });
+    socket.on("inbox", onInbox);
+    setInterval(() => emitQuietly("heartbeat", {}), HEARTBEAT_MS);
+    setInterval(() => state.offers.forEach(tickOffer), 1000);
+  }
+
+  function signedOut() {
+    setConnection("signedout");
+    ui.pane.replaceChildren(el("div", { className: "pane-empty" },
+      el("h2", { text: "Your session has ended" }),
+      el("p", {}, "Please ", el("a", { href: "/login", text: "sign in again" }), " to receive questions.")));
+  }
+
+  buildLayout();
+  setConnection("connecting");
+  connect();
+})();
