@@ -9,9 +9,11 @@ from collections.abc import Sequence
 import numpy as np
 
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i", "in", "is", "it", "my", "of", "on", "or", "our", "the", "to", "we", "what", "when", "where", "which", "who", "why", "with", "you", "your"]
-)
+_STOP = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i",
+    "in", "is", "it", "my", "of", "on", "or", "our", "the", "to", "we", "what", "when", "where",
+    "which", "who", "why", "with", "you", "your",
+})
 
 
 class HashingEncoder:
