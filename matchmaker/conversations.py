@@ -72,7 +72,7 @@ def open_conversation(
         page_url=(question.page_url or "")[:2000], language=(question.language or "en")[:16],
         created_at=now,
         candidates=[
-            Candidate(employee_id=m.employee_id, rank=rank, score=m.score,
+            Candidate(employee_id=m.employee_id, rank=rank, score=m.score, fit=m.fit,
                       passage=m.explanation.passage, passage_kind=m.explanation.passage_kind,
                       parts=m.explanation.parts)
             for rank, m in enumerate(matches, start=1)
@@ -102,7 +102,8 @@ def conversation_for_employee(session: Session, conversation_id: object, employe
         raise NotFound("no such conversation")
     if employee.access in ("admin", "marketing"):
         return conversation
-    if conversation.employee_id != employee.id and not any(
+    in_general_queue = conversation.status == "offline" and conversation.employee_id is None
+    if not in_general_queue and conversation.employee_id != employee.id and not any(
         offer.employee_id == employee.id for offer in conversation.offers
     ):
         raise NotFound("no such conversation")
@@ -144,6 +145,8 @@ def say(
         raise InvalidInput("client_id must be a short string", code="invalid_client_id")
     if conversation.status == "closed":
         raise ConversationClosed("this conversation is closed")
+    if employee is not None and conversation.status == "offline" and conversation.employee_id is None:
+        conversation.employee_id = employee.id  # answering from the general queue takes it
     if employee is not None and conversation.employee_id != employee.id:
         raise Forbidden("only the assigned colleague can write here")
     if employee is not None and conversation.status not in ("active", "offline"):

@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-ROLES = ("developer", "sales", "support", "management")
+ROLES = ("developer", "sales", "support", "management", "other")
 ACCESS_LEVELS = ("agent", "marketing", "admin")
 CONVERSATION_STATUSES = ("waiting", "offered", "active", "closed", "offline")
 OFFER_OUTCOMES = ("accepted", "declined", "expired", "withdrawn")
@@ -68,6 +68,8 @@ class Employee(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # The id in the system the profile was imported from (HR tool, help desk), when there is one.
+    external_id: Mapped[str | None] = mapped_column(String(120), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(20))
     access: Mapped[str] = mapped_column(String(20), default="agent")
@@ -82,12 +84,30 @@ class Employee(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     available: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str] = mapped_column(String(255), default="")
+    # Activity before Matchmaker (e.g. imported from a help desk): threads answered, accepted.
+    prior_threads: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    prior_accepted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     passages: Mapped[list[ProfilePassage]] = relationship(
         back_populates="employee", cascade="all, delete-orphan"
     )
+
+
+class HistoryItem(Base):
+    """A question this employee answered before: imported, or a closed, well-rated conversation."""
+
+    __tablename__ = "history_items"
+    __table_args__ = (UniqueConstraint("employee_id", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20))  # import | conversation
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ProfilePassage(Base):
@@ -99,7 +119,7 @@ class ProfilePassage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # title | expertise | bio
+    kind: Mapped[str] = mapped_column(String(20))  # title | expertise | bio | history
     text: Mapped[str] = mapped_column(Text)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
 
@@ -166,6 +186,8 @@ class Candidate(Base):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
     rank: Mapped[int] = mapped_column(Integer)
     score: Mapped[float]
+    # Cosine of the best-matching passage: how well this person fits at all.
+    fit: Mapped[float] = mapped_column(default=0.0, server_default="0")
     passage: Mapped[str] = mapped_column(Text)
     passage_kind: Mapped[str] = mapped_column(String(20))
     parts: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -37,9 +37,14 @@ class Closed:
 
 def offer_next(session: Session, conversation: Conversation, policy: Policy, now: datetime) -> Routed:
     """Offer to the best-ranked available candidate not asked yet; else take it offline."""
-    asked = {offer.employee_id for offer in conversation.offers}
-    pending = [c for c in conversation.candidates
-               if c.employee_id not in asked and c.score >= policy.min_score]
+    asked = {offer.employee_id: offer.outcome for offer in conversation.offers}
+    for candidate in conversation.candidates:  # the audit record: why each was passed over
+        if candidate.fit < policy.min_fit:
+            candidate.skipped = "poor_fit"
+        elif asked.get(candidate.employee_id) in ("declined", "expired"):
+            candidate.skipped = asked[candidate.employee_id]
+    fitting = [c for c in conversation.candidates if c.fit >= policy.min_fit]
+    pending = [c for c in fitting if c.employee_id not in asked]
     reasons = unavailability(session, [c.employee for c in pending], now, policy.presence_ttl_s)
     for candidate in pending:
         reason = reasons[candidate.employee_id]
@@ -59,12 +64,12 @@ def offer_next(session: Session, conversation: Conversation, policy: Policy, now
         conversation.status = "offered"
         session.flush()
         return Routed(conversation.id, offer.id, candidate.employee_id, offline=False)
-    return _take_offline(session, conversation)
+    return _take_offline(session, conversation, fitting[0].employee_id if fitting else None)
 
 
-def _take_offline(session: Session, conversation: Conversation) -> Routed:
-    """Nobody can take it live: it waits in the best match's inbox for a later answer."""
-    best = conversation.candidates[0].employee_id if conversation.candidates else None
+def _take_offline(session: Session, conversation: Conversation, best: int | None) -> Routed:
+    """Nobody can take it live: it waits in the best match's inbox for a later answer, or in
+    the general queue (no owner) when nobody fits the question well."""
     conversation.status = "offline"
     conversation.employee_id = best
     session.flush()

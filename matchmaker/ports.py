@@ -30,3 +30,17 @@ class VectorIndex(Protocol):
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Return up to k (id, score) pairs, best first."""
         ...
+
+
+class LexicalIndex(Protocol):
+    """Keyword scoring (BM25) of one document per employee: rare names and jargon count."""
+
+    version: str | None
+
+    def rebuild(self, documents: dict[int, str], version: str) -> None:
+        """Replace the content with one document per id."""
+        ...
+
+    def scores(self, query: str) -> dict[int, float]:
+        """Score of every document that shares a term with query (others are 0)."""
+        ...

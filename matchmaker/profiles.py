@@ -1,52 +1,114 @@
-"""Expertise profiles as embedded passages, and keeping the vector index in step with them."""
+"""Expertise profiles as embedded passages, and keeping the search indexes in step with them."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .models import Employee, ProfilePassage
-from .ports import Encoder, VectorIndex
+from .models import Employee, HistoryItem, ProfilePassage
+from .ports import Encoder, LexicalIndex, VectorIndex
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+PROFILE_KINDS = ("title", "expertise", "bio", "summary")
+_PIECES = re.compile(r"(?<=[.!?])\s+|\s*\|\s*|\n+|;\s*")
+_MAX_LIST_ITEM_WORDS = 6
+
+
+def split_passages(text: str) -> list[str]:
+    """Free profile text as passages: sentences, '|'- or ';'-separated parts, and each item of a
+    'Heading: a, b, c' list (kept with its heading), so no passage is cut at the model's limit."""
+    passages: list[str] = []
+    for piece in _PIECES.split(text or ""):
+        piece = piece.strip(" \t-•*")
+        if len(piece) < 3:
+            continue
+        passages.append(piece)
+        head, colon, tail = piece.partition(": ")
+        items = [item.strip() for item in tail.split(",")] if colon else []
+        if len(items) >= 3 and all(0 < len(item.split()) <= _MAX_LIST_ITEM_WORDS for item in items):
+            passages += [f"{head}: {item}" for item in items]
+    return passages
 
 
 def profile_passages(employee: Employee) -> list[tuple[str, str]]:
-    """The (kind, text) pieces of a profile, each embedded on its own so none is truncated."""
+    """The (kind, text) pieces of a profile, each embedded on its own."""
     passages: list[tuple[str, str]] = []
     headline = ", ".join(part for part in (employee.title, employee.team) if part)
     if headline:
         passages.append(("title", headline))
     passages += [("expertise", item.strip()) for item in employee.expertise if item.strip()]
-    passages += [
-        ("bio", sentence.strip())
-        for sentence in _SENTENCE_END.split(employee.bio or "")
-        if len(sentence.strip()) > 3
-    ]
+    bio = split_passages(employee.bio)
+    passages += [("bio", text) for text in bio]
+    if len(bio) > 1:
+        # The whole text too: its gist, even if the model reads only its first 256 tokens.
+        passages.append(("summary", employee.bio.strip()))
     return passages
 
 
+def _store(session: Session, encoder: Encoder, rows: list[tuple[int, str, str]]) -> None:
+    if not rows:
+        return
+    vectors = encoder.encode([text for _, _, text in rows]).astype(np.float32)
+    session.add_all(
+        ProfilePassage(employee_id=eid, kind=kind, text=text, vector=vector.tobytes())
+        for (eid, kind, text), vector in zip(rows, vectors, strict=True)
+    )
+
+
 def embed_employees(session: Session, encoder: Encoder, employees: list[Employee]) -> int:
-    """Replace the stored passages of these employees with fresh embeddings; returns a count."""
+    """Re-embed the profile passages of these employees only (their history is kept)."""
     if not employees:
         return 0
     ids = [employee.id for employee in employees]
-    session.execute(delete(ProfilePassage).where(ProfilePassage.employee_id.in_(ids)))
-    rows = [(employee.id, kind, text) for employee in employees for kind, text in
-            profile_passages(employee)]
-    if rows:
-        vectors = encoder.encode([text for _, _, text in rows]).astype(np.float32)
-        session.add_all(
-            ProfilePassage(employee_id=eid, kind=kind, text=text, vector=vector.tobytes())
-            for (eid, kind, text), vector in zip(rows, vectors, strict=True)
-        )
+    session.execute(delete(ProfilePassage).where(
+        ProfilePassage.employee_id.in_(ids), ProfilePassage.kind.in_(PROFILE_KINDS)))
+    rows = [(e.id, kind, text) for e in employees for kind, text in profile_passages(e)]
+    _store(session, encoder, rows)
     session.flush()
     for employee in employees:
         session.expire(employee, ["passages"])
     return len(rows)
+
+
+def add_history(
+    session: Session, encoder: Encoder, employee_id: int, texts: Sequence[str], source: str,
+    now: datetime, conversation_id: int | None = None,
+) -> int:
+    """Add questions this employee answered to their history vectors; returns how many."""
+    texts = [text.strip() for text in texts if text and text.strip()]
+    if not texts:
+        return 0
+    session.add_all(HistoryItem(employee_id=employee_id, text=text, source=source,
+                                conversation_id=conversation_id, created_at=now)
+                    for text in texts)
+    _store(session, encoder, [(employee_id, "history", text) for text in texts])
+    session.flush()
+    return len(texts)
+
+
+def replace_imported_history(
+    session: Session, encoder: Encoder, employee_id: int, texts: Sequence[str], now: datetime
+) -> int:
+    """Re-import: the imported history becomes exactly texts; learned history is kept."""
+    existing = list(session.scalars(select(HistoryItem.text).where(
+        HistoryItem.employee_id == employee_id, HistoryItem.source == "import")))
+    wanted = [text.strip() for text in texts if text and text.strip()]
+    if existing == wanted:
+        return 0
+    session.execute(delete(HistoryItem).where(
+        HistoryItem.employee_id == employee_id, HistoryItem.source == "import"))
+    learned = set(session.scalars(select(HistoryItem.text).where(
+        HistoryItem.employee_id == employee_id)))
+    stale = [text for text in existing if text not in learned]
+    if stale:
+        session.execute(delete(ProfilePassage).where(
+            ProfilePassage.employee_id == employee_id, ProfilePassage.kind == "history",
+            ProfilePassage.text.in_(stale)))
+    return add_history(session, encoder, employee_id, wanted, "import", now)
 
 
 def index_version(session: Session) -> str:
@@ -57,16 +119,19 @@ def index_version(session: Session) -> str:
     return f"{count}:{top or 0}"
 
 
-def sync_index(session: Session, index: VectorIndex) -> None:
-    """Rebuild the index from the database when it is behind (another worker, a restart)."""
+def sync_indexes(session: Session, index: VectorIndex, lexical: LexicalIndex) -> None:
+    """Rebuild both indexes from the database when they are behind (another worker, a restart)."""
     version = index_version(session)
-    if index.version == version:
+    if index.version == version and lexical.version == version:
         return
-    rows = session.execute(select(ProfilePassage.id, ProfilePassage.vector)).all()
+    rows = session.execute(select(ProfilePassage.id, ProfilePassage.employee_id,
+                                  ProfilePassage.text, ProfilePassage.vector)
+                           .order_by(ProfilePassage.id)).all()
     ids = np.array([row.id for row in rows], dtype=np.int64)
-    vectors = (
-        np.stack([np.frombuffer(row.vector, dtype=np.float32) for row in rows])
-        if rows
-        else np.zeros((0, 0), dtype=np.float32)
-    )
+    vectors = (np.stack([np.frombuffer(row.vector, dtype=np.float32) for row in rows])
+               if rows else np.zeros((0, 0), dtype=np.float32))
     index.rebuild(ids, vectors, version)
+    documents: dict[int, list[str]] = {}
+    for row in rows:
+        documents.setdefault(row.employee_id, []).append(row.text)
+    lexical.rebuild({eid: " ".join(texts) for eid, texts in documents.items()}, version)

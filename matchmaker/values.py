@@ -25,6 +25,7 @@ class Match:
     employee_id: int
     score: float
     explanation: Explanation
+    fit: float = 0.0  # cosine of the best passage: does this person fit at all
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Policy:
 
     offer_timeout_s: float = 30.0
     presence_ttl_s: float = 60.0
-    min_score: float = 0.3  # below this nobody fits: take the fallback
+    min_fit: float = 0.3  # below this a person is never offered the question live
     max_candidates: int = 10
     max_question_chars: int = 2000
     max_message_chars: int = 4000

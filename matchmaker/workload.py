@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .errors import InvalidInput, NotFound
@@ -27,10 +27,12 @@ def live_conversations(session: Session, employee_id: int) -> list[Conversation]
 
 
 def inbox(session: Session, employee_id: int) -> list[Conversation]:
-    """Questions nobody could take live, waiting for this employee (the best match)."""
+    """Questions nobody could take live: those waiting for this employee (the best match), and
+    the general queue of questions nobody fitted well, which anyone may answer."""
     return list(session.scalars(
-        select(Conversation).where(Conversation.employee_id == employee_id,
-                                   Conversation.status == "offline")
+        select(Conversation).where(
+            Conversation.status == "offline",
+            or_(Conversation.employee_id == employee_id, Conversation.employee_id.is_(None)))
         .order_by(Conversation.created_at.desc())))
 
 

@@ -6,7 +6,7 @@ import re
 
 from flask import Blueprint, jsonify, request
 
-from matchmaker import conversations, offers, routing
+from matchmaker import conversations, offers
 from matchmaker.errors import InvalidInput
 
 from . import live, payloads
@@ -40,10 +40,9 @@ def ask():
     conversations.clean_text(question.text, svc.policy.max_question_chars, "question")
     now = svc.clock()
     with svc.transaction() as session:
-        matches = routing.rank_candidates(session, svc.encoder, svc.index, question.text,
-                                          limit=svc.policy.max_candidates)
+        ranking = svc.matcher.rank(session, question.text, limit=svc.policy.max_candidates)
         conversation, token = conversations.open_conversation(
-            session, question, matches, svc.policy, now)
+            session, question, ranking.matches, svc.policy, now)
         routed = offers.offer_next(session, conversation, svc.policy, now)
         events = live.routed_events(session, routed)
         body = {**payloads.customer_view(conversation), "token": token}

@@ -8,9 +8,11 @@ from flask_wtf.csrf import CSRFProtect
 
 from embeddings.encoder import SentenceTransformerEncoder
 from embeddings.index import FaissIndex
+from embeddings.lexical import BM25Index
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.models import utcnow
-from matchmaker.ports import Encoder, VectorIndex
+from matchmaker.ports import Encoder, LexicalIndex, VectorIndex
+from matchmaker.routing import Matcher
 from matchmaker.values import Policy
 
 from . import (
@@ -32,7 +34,7 @@ from .services import Services
 
 def create_app(
     overrides: dict | None = None, *, encoder: Encoder | None = None,
-    index: VectorIndex | None = None, clock=utcnow,
+    index: VectorIndex | None = None, lexical: LexicalIndex | None = None, clock=utcnow,
 ) -> Flask:
     """Build the app: config from the environment (then overrides), services, routes, events."""
     settings = load_settings(overrides)
@@ -55,15 +57,15 @@ def create_app(
         async_handlers=settings.async_mode != "threading",
     )
     engine = make_engine(settings.database_url)
+    encoder = offloaded(encoder or SentenceTransformerEncoder(settings.model), settings.async_mode)
     app.extensions["matchmaker"] = Services(
         settings=settings,
         engine=engine,
         transaction=make_transaction(engine),
-        encoder=offloaded(encoder or SentenceTransformerEncoder(settings.model),
-                          settings.async_mode),
-        index=index or FaissIndex(),
+        encoder=encoder,
+        matcher=Matcher(encoder, index or FaissIndex(), lexical or BM25Index()),
         policy=Policy(offer_timeout_s=settings.offer_timeout,
-                      presence_ttl_s=settings.presence_ttl, min_score=settings.min_score),
+                      presence_ttl_s=settings.presence_ttl, min_fit=settings.min_score),
         socketio=socketio,
         clock=clock,
     )

@@ -11,7 +11,8 @@ from flask_socketio import SocketIO
 from sqlalchemy import Engine
 
 from matchmaker.db import Transaction
-from matchmaker.ports import Encoder, VectorIndex
+from matchmaker.ports import Encoder
+from matchmaker.routing import Matcher
 from matchmaker.values import Policy
 
 from .config import Settings
@@ -23,7 +24,7 @@ class Services:
     engine: Engine
     transaction: Transaction
     encoder: Encoder
-    index: VectorIndex
+    matcher: Matcher
     policy: Policy
     socketio: SocketIO
     clock: Callable[[], datetime]

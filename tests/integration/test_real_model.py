@@ -5,9 +5,11 @@ from sqlalchemy import select
 
 from embeddings.encoder import SentenceTransformerEncoder
 from embeddings.index import FaissIndex
-from matchmaker import demo, routing
+from embeddings.lexical import BM25Index
+from matchmaker import demo
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.models import Base, Employee
+from matchmaker.routing import Matcher
 
 pytestmark = pytest.mark.model
 
@@ -35,7 +37,7 @@ def demo_db(real_encoder, tmp_path_factory):
 
 def top_role(tx, encoder, question: str) -> tuple[str, str]:
     with tx() as session:
-        best = routing.rank_candidates(session, encoder, FaissIndex(), question)[0]
+        best = Matcher(encoder, FaissIndex(), BM25Index()).rank(session, question).matches[0]
         employee = session.get(Employee, best.employee_id)
         return employee.role, best.explanation.passage
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from embeddings.index import FaissIndex
+from embeddings.lexical import BM25Index
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.models import Base, Employee
 from matchmaker.profiles import embed_employees
+from matchmaker.routing import Matcher
 from matchmaker.staff import upsert_employee
 from matchmaker.values import Policy
 from tests.conftest import PASSWORD, staff_records
@@ -32,8 +34,13 @@ def index():
 
 
 @pytest.fixture
+def matcher(encoder, index):
+    return Matcher(encoder, index, BM25Index())
+
+
+@pytest.fixture
 def policy():
-    return Policy(offer_timeout_s=30, presence_ttl_s=60, min_score=0.1)
+    return Policy(offer_timeout_s=30, presence_ttl_s=60, min_fit=0.1)
 
 
 @pytest.fixture

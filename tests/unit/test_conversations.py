@@ -10,10 +10,10 @@ from tests.unit.test_offers import ask
 
 
 @pytest.fixture
-def active(tx, encoder, index, policy, clock, staff):
+def active(tx, matcher, policy, clock, staff):
     """An accepted conversation: (conversation id, employee id)."""
     online(tx, clock, *staff.values())
-    conversation_id, routed = ask(tx, encoder, index, policy, clock)
+    conversation_id, routed = ask(tx, matcher, policy, clock)
     with tx() as session:
         offers.accept_offer(session, routed.offer_id, routed.employee_id, clock())
     return conversation_id, routed.employee_id
@@ -92,9 +92,9 @@ def test_nobody_writes_in_a_closed_conversation(tx, policy, clock, active):
         say(tx, policy, clock, conversation_id, "still there?", "c9")
 
 
-def test_closing_before_accept_withdraws_the_open_offer(tx, encoder, index, policy, clock, staff):
+def test_closing_before_accept_withdraws_the_open_offer(tx, matcher, policy, clock, staff):
     online(tx, clock, *staff.values())
-    conversation_id, routed = ask(tx, encoder, index, policy, clock)
+    conversation_id, routed = ask(tx, matcher, policy, clock)
     with tx() as session:
         withdrawn = conversations.close_conversation(
             session, session.get(Conversation, conversation_id), clock())

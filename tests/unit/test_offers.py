@@ -2,7 +2,7 @@
 
 import pytest
 
-from matchmaker import conversations, offers, routing
+from matchmaker import conversations, offers
 from matchmaker.errors import NotFound, OfferNotOpen
 from matchmaker.models import Candidate, Conversation, Employee, Offer
 from tests.unit.conftest import online
@@ -11,9 +11,9 @@ QUESTION = ("webhook signature verification on the REST invoicing API: pricing p
             "bank reconciliation, iOS app, hiring and customer stories")
 
 
-def ask(tx, encoder, index, policy, clock, text=QUESTION):
+def ask(tx, matcher, policy, clock, text=QUESTION):
     with tx() as session:
-        matches = routing.rank_candidates(session, encoder, index, text)
+        matches = matcher.rank(session, text).matches
         conversation, _ = conversations.open_conversation(
             session, conversations.Question(text=text, visitor_id="visitor-1"), matches, policy,
             clock())
@@ -21,16 +21,16 @@ def ask(tx, encoder, index, policy, clock, text=QUESTION):
         return conversation.id, routed
 
 
-def test_the_best_available_match_is_offered(tx, encoder, index, policy, clock, staff):
+def test_the_best_available_match_is_offered(tx, matcher, policy, clock, staff):
     online(tx, clock, *staff.values())
-    _, routed = ask(tx, encoder, index, policy, clock)
+    _, routed = ask(tx, matcher, policy, clock)
     assert routed.employee_id == staff["dev@example.test"] and not routed.offline
 
 
 def test_offline_employees_are_skipped_with_the_reason_recorded(
-        tx, encoder, index, policy, clock, staff):
+        tx, matcher, policy, clock, staff):
     online(tx, clock, *[i for e, i in staff.items() if e != "dev@example.test"])
-    conversation_id, routed = ask(tx, encoder, index, policy, clock)
+    conversation_id, routed = ask(tx, matcher, policy, clock)
     assert routed.employee_id != staff["dev@example.test"]
     with tx() as session:
         dev = session.query(Candidate).filter_by(conversation_id=conversation_id,
@@ -42,12 +42,12 @@ def test_offline_employees_are_skipped_with_the_reason_recorded(
     (lambda e: setattr(e, "available", False), "away"),
     (lambda e: setattr(e, "capacity", 0), "at_capacity"),
 ])
-def test_away_or_full_employees_are_skipped(tx, encoder, index, policy, clock, staff,
+def test_away_or_full_employees_are_skipped(tx, matcher, policy, clock, staff,
                                             make_unavailable, reason):
     online(tx, clock, *staff.values())
     with tx() as session:
         make_unavailable(session.get(Employee, staff["dev@example.test"]))
-    conversation_id, routed = ask(tx, encoder, index, policy, clock)
+    conversation_id, routed = ask(tx, matcher, policy, clock)
     assert routed.employee_id != staff["dev@example.test"]
     with tx() as session:
         assert session.query(Candidate).filter_by(
@@ -56,16 +56,16 @@ def test_away_or_full_employees_are_skipped(tx, encoder, index, policy, clock, s
 
 
 def test_a_stale_console_connection_does_not_count_as_online(
-        tx, encoder, index, policy, clock, staff):
+        tx, matcher, policy, clock, staff):
     online(tx, clock, staff["dev@example.test"])
     clock.advance(policy.presence_ttl_s + 1)
-    _, routed = ask(tx, encoder, index, policy, clock)
+    _, routed = ask(tx, matcher, policy, clock)
     assert routed.offline
 
 
-def test_decline_offers_the_next_candidate(tx, encoder, index, policy, clock, staff):
+def test_decline_offers_the_next_candidate(tx, matcher, policy, clock, staff):
     online(tx, clock, *staff.values())
-    conversation_id, first = ask(tx, encoder, index, policy, clock)
+    conversation_id, first = ask(tx, matcher, policy, clock)
     with tx() as session:
         second = offers.decline_offer(session, first.offer_id, first.employee_id, policy, clock())
     assert second.employee_id not in (None, first.employee_id)
@@ -75,9 +75,9 @@ def test_decline_offers_the_next_candidate(tx, encoder, index, policy, clock, st
 
 
 def test_an_unanswered_offer_expires_and_the_next_candidate_is_offered(
-        tx, encoder, index, policy, clock, staff):
+        tx, matcher, policy, clock, staff):
     online(tx, clock, *staff.values())
-    _, first = ask(tx, encoder, index, policy, clock)
+    _, first = ask(tx, matcher, policy, clock)
     with tx() as session:
         assert offers.expire_due_offers(session, policy, clock()) == []
     clock.advance(policy.offer_timeout_s)
@@ -88,9 +88,9 @@ def test_an_unanswered_offer_expires_and_the_next_candidate_is_offered(
 
 
 def test_when_everyone_declines_it_goes_offline_to_the_best_match(
-        tx, encoder, index, policy, clock, staff):
+        tx, matcher, policy, clock, staff):
     online(tx, clock, *staff.values())
-    conversation_id, routed = ask(tx, encoder, index, policy, clock)
+    conversation_id, routed = ask(tx, matcher, policy, clock)
     best = routed.employee_id
     while not routed.offline:
         with tx() as session:
@@ -102,14 +102,14 @@ def test_when_everyone_declines_it_goes_offline_to_the_best_match(
         assert conversation.employee_id == best
 
 
-def test_nobody_online_takes_it_offline_at_once(tx, encoder, index, policy, clock, staff):
-    conversation_id, routed = ask(tx, encoder, index, policy, clock)
+def test_nobody_online_takes_it_offline_at_once(tx, matcher, policy, clock, staff):
+    conversation_id, routed = ask(tx, matcher, policy, clock)
     assert routed.offline and routed.employee_id == staff["dev@example.test"]
 
 
-def test_accept_makes_the_conversation_active_and_theirs(tx, encoder, index, policy, clock, staff):
+def test_accept_makes_the_conversation_active_and_theirs(tx, matcher, policy, clock, staff):
     online(tx, clock, *staff.values())
-    conversation_id, routed = ask(tx, encoder, index, policy, clock)
+    conversation_id, routed = ask(tx, matcher, policy, clock)
     with tx() as session:
         offers.accept_offer(session, routed.offer_id, routed.employee_id, clock())
     with tx() as session:
@@ -117,18 +117,18 @@ def test_accept_makes_the_conversation_active_and_theirs(tx, encoder, index, pol
         assert (conversation.status, conversation.employee_id) == ("active", routed.employee_id)
 
 
-def test_accepting_someone_elses_offer_is_not_found(tx, encoder, index, policy, clock, staff):
+def test_accepting_someone_elses_offer_is_not_found(tx, matcher, policy, clock, staff):
     online(tx, clock, *staff.values())
-    _, routed = ask(tx, encoder, index, policy, clock)
+    _, routed = ask(tx, matcher, policy, clock)
     with pytest.raises(NotFound), tx() as session:
         offers.accept_offer(session, routed.offer_id, staff["sales@example.test"], clock())
 
 
 @pytest.mark.parametrize("first_outcome", ["expired", "declined"])
-def test_an_offer_can_be_answered_only_once(tx, encoder, index, policy, clock, staff,
+def test_an_offer_can_be_answered_only_once(tx, matcher, policy, clock, staff,
                                              first_outcome):
     online(tx, clock, *staff.values())
-    _, routed = ask(tx, encoder, index, policy, clock)
+    _, routed = ask(tx, matcher, policy, clock)
     if first_outcome == "expired":
         clock.advance(policy.offer_timeout_s + 1)
     else:
@@ -141,11 +141,11 @@ def test_an_offer_can_be_answered_only_once(tx, encoder, index, policy, clock, s
             None if first_outcome == "expired" else "declined")
 
 
-def test_open_offers_count_toward_capacity(tx, encoder, index, policy, clock, staff):
+def test_open_offers_count_toward_capacity(tx, matcher, policy, clock, staff):
     dev = staff["dev@example.test"]
     online(tx, clock, dev)
     with tx() as session:
         session.get(Employee, dev).capacity = 1
-    _, first = ask(tx, encoder, index, policy, clock)
-    _, second = ask(tx, encoder, index, policy, clock)
+    _, first = ask(tx, matcher, policy, clock)
+    _, second = ask(tx, matcher, policy, clock)
     assert first.employee_id == dev and second.offline

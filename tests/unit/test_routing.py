@@ -2,7 +2,7 @@
 
 import pytest
 
-from matchmaker import profiles, routing
+from matchmaker import profiles
 from matchmaker.models import Employee
 from matchmaker.staff import update_employee
 
@@ -13,41 +13,42 @@ from matchmaker.staff import update_employee
     ("Bank reconciliation shows mismatches", "support@example.test"),
     ("The iOS app crashes on start", "mobile@example.test"),
 ])
-def test_rank_candidates_puts_the_matching_expert_first(tx, encoder, index, staff, question,
+def test_rank_candidates_puts_the_matching_expert_first(tx, matcher, staff, question,
                                                          expected):
     with tx() as session:
-        matches = routing.rank_candidates(session, encoder, index, question)
+        matches = matcher.rank(session, question).matches
     assert matches[0].employee_id == staff[expected]
 
 
-def test_every_match_carries_the_passage_that_matched_and_score_parts(tx, encoder, index, staff):
+def test_every_match_carries_the_passage_that_matched_and_score_parts(tx, matcher, staff):
     with tx() as session:
-        matches = routing.rank_candidates(session, encoder, index, "webhook signature help")
+        matches = matcher.rank(session, "webhook signature help").matches
     top = matches[0]
     assert top.explanation.passage == "webhook signature verification"
     assert top.explanation.passage_kind == "expertise"
-    assert set(top.explanation.parts) == {"best_passage", "support"}
+    assert set(top.explanation.parts) == {"meaning", "breadth", "words", "role", "experience"}
+    assert top.fit == pytest.approx(top.explanation.parts["meaning"])
     assert all(m.explanation.passage for m in matches)
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
 
 
-def test_inactive_employees_are_never_ranked(tx, encoder, index, staff):
+def test_inactive_employees_are_never_ranked(tx, matcher, staff):
     with tx() as session:
         session.get(Employee, staff["dev@example.test"]).active = False
     with tx() as session:
-        matches = routing.rank_candidates(session, encoder, index, "webhook signature")
+        matches = matcher.rank(session, "webhook signature").matches
     assert staff["dev@example.test"] not in [m.employee_id for m in matches]
 
 
-def test_no_profiles_gives_no_candidates(tx, encoder, index):
+def test_no_profiles_gives_no_candidates(tx, matcher):
     with tx() as session:
-        assert routing.rank_candidates(session, encoder, index, "anything") == []
+        assert matcher.rank(session, "anything").matches == []
 
 
 def test_profile_edit_reembeds_only_that_employee_and_the_index_follows(
-        tx, encoder, index, staff):
+        tx, encoder, index, matcher, staff):
     with tx() as session:
-        routing.rank_candidates(session, encoder, index, "warm the index")
+        matcher.rank(session, "warm the index")
         before = index.version
         employee = session.get(Employee, staff["mobile@example.test"])
         record = {"email": employee.email, "name": employee.name, "role": "developer",
@@ -60,15 +61,17 @@ def test_profile_edit_reembeds_only_that_employee_and_the_index_follows(
         assert all("kubernetes" in t or "Mobile" in t or "developer" in t
                    for t in encoder.calls[0])
     with tx() as session:
-        matches = routing.rank_candidates(session, encoder, index, "kubernetes cluster upgrades")
+        matches = matcher.rank(session, "kubernetes cluster upgrades").matches
     assert index.version != before
     assert matches[0].employee_id == staff["mobile@example.test"]
 
 
 def test_a_fresh_index_rebuilds_from_the_database(tx, encoder, staff):
     from embeddings.index import FaissIndex
+    from embeddings.lexical import BM25Index
+    from matchmaker.routing import Matcher
 
     with tx() as session:
-        first = routing.rank_candidates(session, encoder, FaissIndex(), "volume discount")
-        second = routing.rank_candidates(session, encoder, FaissIndex(), "volume discount")
+        first = Matcher(encoder, FaissIndex(), BM25Index()).rank(session, "volume discount")
+        second = Matcher(encoder, FaissIndex(), BM25Index()).rank(session, "volume discount")
     assert first == second

@@ -177,9 +177,13 @@
     const texts = { connecting: "Connecting…", connected: "Connected", reconnecting: "Reconnecting…", signedout: "Signed out" };
     ui.connection.dataset.state = kind;
     ui.connection.querySelector(".conn-text").textContent = texts[kind];
-    const live = kind === "connected";
-    ui.available.disabled = !live;
-    ui.capacity.disabled = !live;
+    // Enabled again once `state` says where availability stands (see showAvailability).
+    if (kind !== "connected") setControlsEnabled(false);
+  }
+
+  function setControlsEnabled(enabled) {
+    ui.available.disabled = !enabled;
+    ui.capacity.disabled = !enabled;
   }
 
   /* ---------- availability ---------- */
@@ -234,6 +238,7 @@
     ui.available.checked = state.me.available;
     if (capacity) ui.capacity.value = String(capacity);
     root.dataset.available = String(state.me.available);
+    setControlsEnabled(state.socket !== null && state.socket.connected);
   }
 
   /* ---------- offers ---------- */
@@ -550,7 +555,7 @@
           conv.customer_email ? el("a", { className: "pane-email", href: `mailto:${conv.customer_email}`, text: conv.customer_email }) : null,
           page ? el("a", { className: "pane-page", href: page.href, target: "_blank", rel: "noopener noreferrer", title: page.href, text: pageLabel(conv.page_url) }) : null,
           el("span", { className: `status ${conv.status}`, text: statusLabel(conv.status) }))),
-      closeButton);
+      ...(closeButton ? [closeButton] : []));
   }
 
   function statusLabel(status) {

@@ -1,0 +1,44 @@
+"""BM25 keyword scoring (rank-bm25's Okapi BM25) over one document per employee."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from rank_bm25 import BM25Okapi
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#._-]*[a-z0-9+#]|[a-z0-9]")
+_STOP = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "do", "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "so", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your"]
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens; keeps tokens like c#, node.js, sql-server, x509."""
+    return [token for token in _TOKEN.findall(text.lower()) if token not in _STOP]
+
+
+class BM25Index:
+    """A rebuildable BM25 index; scores are raw Okapi BM25 (k1=1.5, b=0.75)."""
+
+    def __init__(self):
+        self.version: str | None = None
+        self._ids: list[int] = []
+        self._bm25: BM25Okapi | None = None
+        self._lock = threading.Lock()
+
+    def rebuild(self, documents: dict[int, str], version: str) -> None:
+        ids = list(documents)
+        corpus = [tokenize(documents[i]) or ["\x00"] for i in ids]
+        bm25 = BM25Okapi(corpus) if corpus else None
+        with self._lock:
+            self._ids, self._bm25, self.version = ids, bm25, version
+
+    def scores(self, query: str) -> dict[int, float]:
+        with self._lock:
+            ids, bm25 = self._ids, self._bm25
+        tokens = tokenize(query)
+        if bm25 is None or not tokens:
+            return {}
+        raw = bm25.get_scores(tokens)
+        return {ids[i]: float(score) for i, score in enumerate(raw) if score > 0}

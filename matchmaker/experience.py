@@ -1,0 +1,54 @@
+"""Past outcomes as a bounded signal: accepted, well-rated conversations count for a person,
+declines against; it saturates so a few busy people cannot take everything."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .models import Conversation, Employee, Offer, Rating
+
+_SATURATION = 100  # accepted conversations at which experience stops growing
+
+
+@dataclass(frozen=True)
+class Outcome:
+    accepted: int = 0
+    declined: int = 0
+    ratings: int = 0
+    rating_sum: int = 0
+
+
+def outcomes(session: Session, employee_ids: list[int]) -> dict[int, Outcome]:
+    """Live outcomes per employee: offers accepted or declined, ratings of their conversations."""
+    offers = session.execute(
+        select(Offer.employee_id, Offer.outcome, func.count())
+        .where(Offer.employee_id.in_(employee_ids), Offer.outcome.in_(("accepted", "declined")))
+        .group_by(Offer.employee_id, Offer.outcome)).all()
+    ratings = session.execute(
+        select(Conversation.employee_id, func.count(), func.sum(Rating.stars))
+        .join(Rating, Rating.conversation_id == Conversation.id)
+        .where(Conversation.employee_id.in_(employee_ids))
+        .group_by(Conversation.employee_id)).all()
+    counts: dict[int, dict] = {}
+    for eid, outcome, count in offers:
+        counts.setdefault(eid, {})[outcome] = count
+    for eid, count, total in ratings:
+        counts.setdefault(eid, {}).update(ratings=count, rating_sum=int(total or 0))
+    return {eid: Outcome(**values) for eid, values in counts.items()}
+
+
+def signal(employee: Employee, outcome: Outcome | None) -> float:
+    """A number in [-1, 1]: volume of accepted work (log, saturating), rating and declines."""
+    outcome = outcome or Outcome()
+    accepted = employee.prior_accepted + outcome.accepted
+    volume = min(1.0, math.log1p(accepted) / math.log1p(_SATURATION))
+    declined = outcome.declined / (outcome.accepted + outcome.declined + 2)
+    rating = 0.0
+    if outcome.ratings:
+        confidence = min(1.0, outcome.ratings / 5)
+        rating = confidence * (outcome.rating_sum / outcome.ratings - 3) / 2
+    return max(-1.0, min(1.0, volume + 0.5 * rating - 0.5 * declined))
