@@ -9,7 +9,9 @@ from rank_bm25 import BM25Okapi
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#._-]*[a-z0-9+#]|[a-z0-9]")
 _STOP = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "do", "does", "for", "from", "had", "has", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our", "so", "that", "the", "their", "them", "then", "there", "these", "they", "this", "to", "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your"]
+    "a an and are as at be been but by can could do does for from had has have how i if in "
+    "into is it its me my no not of on or our so that the their them then there these they "
+    "this to was we were what when where which who why will with would you your".split()
 )
 
 
