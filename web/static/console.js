@@ -278,9 +278,13 @@
 
   function tickOffer(entry) {
     const left = Math.max(0, entry.deadline - Date.now());
+    if (entry.deadline - Date.now() < -5000 && !entry.reconciled) {
+      entry.reconciled = true; // long past its time and no offer_closed: ask the server
+      refreshState();
+    }
     entry.node.querySelector(".countdown").textContent = left > 0 ? `${Math.ceil(left / 1000)} s left` : "expiring…";
     entry.node.querySelector(".offer-progress span").style.width = `${(100 * left) / entry.total}%`;
-    entry.node.classList.toggle("offer-urgent", left < 10000);
+    entry.node.classList.toggle("offer-urgent", left < Math.min(10000, entry.total / 3));
   }
 
   function removeOffer(offerId) {
@@ -455,7 +459,7 @@
     chat.loaded = true;
     for (const msg of ack.messages) addMessage(chat, msg);
     upsertChat(ack.conversation, chat.list);
-    if (state.selected === chat.conv.id) renderPane(chat);
+    if (state.selected === chat.conv.id) refreshPane(chat);
     flushPending(chat);
   }
 
@@ -505,8 +509,8 @@
   function selectChat(id) {
     const chat = state.chats.get(id);
     if (!chat) return;
-    const previous = state.chats.get(state.selected);
-    if (previous && ui.input) previous.draft = ui.input.value;
+    const previous = ui.input ? state.chats.get(ui.inputFor) : null;
+    if (previous) previous.draft = ui.input.value;
     stopTyping();
     state.selected = id;
     chat.unread = 0;
@@ -541,6 +545,14 @@
     ui.scroller.scrollTop = ui.scroller.scrollHeight;
   }
 
+  /** Bring an open pane up to date without rebuilding it (the reply being typed stays). */
+  function refreshPane(chat) {
+    ui.messages?.querySelector(".loading")?.remove();
+    renderPaneHeader(chat);
+    if (ui.footerStatus !== chat.conv.status) renderFooter(chat);
+    renderEnded(chat);
+  }
+
   function renderPaneHeader(chat) {
     if (!ui.paneHeader) return;
     const conv = chat.conv;
@@ -563,6 +575,9 @@
   }
 
   function renderFooter(chat) {
+    const hadFocus = ui.input !== null && ui.input !== undefined && document.activeElement === ui.input;
+    if (ui.input && ui.inputFor === chat.conv.id) chat.draft = ui.input.value;
+    ui.footerStatus = chat.conv.status;
     if (chat.conv.status === "closed") {
       ui.input = null;
       ui.footer.replaceChildren(el("p", { className: "pane-note", text: "This conversation has ended. The customer is asked to rate it." }));
@@ -576,6 +591,7 @@
     ui.input = el("textarea", { id: "chat-input", rows: "2", maxlength: String(MAX_MESSAGE),
       placeholder: `Reply to ${customerName(chat.conv)}…`, "aria-label": "Your reply" });
     ui.input.value = chat.draft || "";
+    ui.inputFor = chat.conv.id;
     const send = el("button", { type: "submit", id: "chat-send", className: "button primary" }, "Send");
     const form = el("form", { className: "composer" }, ui.input, send);
     form.addEventListener("submit", (event) => {
@@ -590,6 +606,7 @@
     });
     ui.input.addEventListener("input", () => typingChanged(chat, ui.input.value.trim() !== ""));
     ui.footer.replaceChildren(...[offlineNote, form].filter(Boolean));
+    if (hadFocus) ui.input.focus();
   }
 
   function submitReply(chat) {
@@ -738,7 +755,7 @@
   function onOfferClosed({ offer_id: offerId, outcome }) {
     if (!state.offers.has(offerId)) return;
     removeOffer(offerId);
-    if (outcome === "expired") toast("A request timed out and went to the next colleague.");
+    if (outcome === "expired") toast("A request timed out and was passed on.");
     if (outcome === "withdrawn") toast("A customer left before the request was answered.");
   }
 
@@ -802,6 +819,14 @@
       el("h2", { text: "Your session has ended" }),
       el("p", {}, "Please ", el("a", { href: "/login", text: "sign in again" }), " to receive questions.")));
   }
+
+  document.addEventListener("visibilitychange", () => {
+    const chat = state.chats.get(state.selected);
+    if (!document.hidden && chat && chat.unread) {
+      chat.unread = 0;
+      renderLists();
+    }
+  });
 
   buildLayout();
   setConnection("connecting");

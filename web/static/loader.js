@@ -28,7 +28,7 @@
 
   // Host-page styles, scoped to our two ids so they never touch the site's own elements.
   const CSS = `
-#${LAUNCHER_ID}{position:fixed;right:24px;bottom:24px;z-index:2147483000;width:60px;height:60px;
+#${LAUNCHER_ID}{all:initial;box-sizing:border-box;position:fixed;right:24px;bottom:24px;z-index:2147483000;width:60px;height:60px;
   border:0;border-radius:50%;padding:0;cursor:pointer;color:#fff;background:#4f46e5;
   box-shadow:0 10px 30px rgba(49,46,129,.35),0 2px 6px rgba(15,23,42,.2);
   display:flex;align-items:center;justify-content:center;
@@ -39,7 +39,7 @@
 #${LAUNCHER_ID} .mm-badge{position:absolute;top:4px;right:4px;width:14px;height:14px;
   border-radius:50%;background:#ef4444;border:2px solid #fff;display:none}
 #${LAUNCHER_ID}[data-unread="true"] .mm-badge{display:block}
-#${FRAME_ID}{position:fixed;right:24px;bottom:100px;z-index:2147483000;width:380px;height:560px;
+#${FRAME_ID}{all:initial;box-sizing:border-box;display:block;position:fixed;right:24px;bottom:100px;z-index:2147483000;width:380px;height:560px;
   max-height:calc(100vh - 124px);border:0;border-radius:16px;background:#fff;
   box-shadow:0 24px 60px rgba(15,23,42,.25),0 4px 14px rgba(15,23,42,.12);
   opacity:0;transform:translateY(12px) scale(.98);transform-origin:bottom right;
@@ -76,7 +76,7 @@
     const style = document.createElement("style");
     style.id = STYLE_ID;
     style.textContent = CSS;
-    document.head.appendChild(style);
+    (document.head || document.documentElement).appendChild(style);
   }
 
   function frameUrl() {
@@ -89,7 +89,6 @@
     frame.id = FRAME_ID;
     frame.title = "Ask Lumen Ledger";
     frame.src = frameUrl();
-    frame.setAttribute("allow", "clipboard-write");
     frame.setAttribute("aria-hidden", "true");
     frame.dataset.open = "false";
     return frame;

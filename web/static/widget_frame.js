@@ -205,11 +205,13 @@
     if (person) {
       ui.avatar.textContent = initials(person.name);
       ui.title.textContent = person.name;
-      ui.subtitle.textContent = [person.title, person.team].filter(Boolean).join(" · ");
+      ui.subtitle.textContent = person.title || person.team || "";
+      ui.subtitle.title = [person.title, person.team].filter(Boolean).join(" · ");
     } else {
       ui.avatar.appendChild(el("span", { className: "mm-brand-mark" }));
       ui.title.textContent = "Ask us anything";
       ui.subtitle.textContent = "Answered live by the colleague who knows best";
+      ui.subtitle.removeAttribute("title");
     }
   }
 
@@ -376,6 +378,7 @@
 
   function showOffline(best, emailLeft) {
     state.employee = best;
+    if (best) setHeader(best);
     const who = best ? `${best.name} (${best.title})` : "a colleague";
     const banner = el("div", { className: "mm-banner mm-banner-offline" },
       el("p", { id: "mm-offline", text: `Nobody is free right now. Leave your e-mail and ${who} will answer you.` }));
@@ -746,6 +749,7 @@
   /* ---------- start ---------- */
 
   buildShell();
+  visitorId(); // one stable id per browser, created on first load
   state.conversation = loadConversation();
   if (state.conversation) {
     state.contact.name = state.conversation.name || "";
