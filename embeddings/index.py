@@ -28,6 +28,11 @@ class FaissIndex:
         with self._lock:
             self._index, self.version = index, version
 
+    @property
+    def size(self) -> int:
+        index = self._index
+        return 0 if index is None else int(index.ntotal)
+
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Up to k (id, score) pairs, best first; FAISS's -1 padding is dropped."""
         with self._lock:

@@ -64,7 +64,9 @@ def offer_next(session: Session, conversation: Conversation, policy: Policy, now
         conversation.status = "offered"
         session.flush()
         return Routed(conversation.id, offer.id, candidate.employee_id, offline=False)
-    return _take_offline(session, conversation, fitting[0].employee_id if fitting else None)
+    # Later answers go to the best fitting person who did not turn it down (else anyone).
+    willing = [c for c in fitting if asked.get(c.employee_id) != "declined"]
+    return _take_offline(session, conversation, willing[0].employee_id if willing else None)
 
 
 def _take_offline(session: Session, conversation: Conversation, best: int | None) -> Routed:
@@ -115,10 +117,11 @@ def accept_offer(session: Session, offer_id: object, employee_id: int, now: date
 
 def decline_offer(
     session: Session, offer_id: object, employee_id: int, policy: Policy, now: datetime
-) -> Routed:
+) -> Closed:
     """The employee passes: the next candidate is offered."""
     offer = _answer(session, offer_id, employee_id, "declined", now)
-    return offer_next(session, offer.conversation, policy, now)
+    return Closed(offer.id, employee_id, "declined",
+                  offer_next(session, offer.conversation, policy, now))
 
 
 def expire_due_offers(session: Session, policy: Policy, now: datetime) -> list[Closed]:

@@ -22,6 +22,7 @@ class VectorIndex(Protocol):
     """A rebuildable nearest-neighbour cache over vectors kept in the database."""
 
     version: str | None
+    size: int  # how many vectors it holds
 
     def rebuild(self, ids: np.ndarray, vectors: np.ndarray, version: str) -> None:
         """Replace the whole content with these (id, vector) pairs."""

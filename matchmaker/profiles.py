@@ -119,10 +119,12 @@ def index_version(session: Session) -> str:
     return f"{count}:{top or 0}"
 
 
-def sync_indexes(session: Session, index: VectorIndex, lexical: LexicalIndex) -> None:
-    """Rebuild both indexes from the database when they are behind (another worker, a restart)."""
+def sync_indexes(session: Session, index: VectorIndex, centroids: VectorIndex,
+                 lexical: LexicalIndex) -> None:
+    """Rebuild the indexes from the database when they are behind (another worker, a restart):
+    passages, one centroid per employee (the gist of all they know), and keywords."""
     version = index_version(session)
-    if index.version == version and lexical.version == version:
+    if index.version == centroids.version == lexical.version == version:
         return
     rows = session.execute(select(ProfilePassage.id, ProfilePassage.employee_id,
                                   ProfilePassage.text, ProfilePassage.vector)
@@ -131,7 +133,19 @@ def sync_indexes(session: Session, index: VectorIndex, lexical: LexicalIndex) ->
     vectors = (np.stack([np.frombuffer(row.vector, dtype=np.float32) for row in rows])
                if rows else np.zeros((0, 0), dtype=np.float32))
     index.rebuild(ids, vectors, version)
+    centroids.rebuild(*_centroids(rows, vectors), version)
     documents: dict[int, list[str]] = {}
     for row in rows:
         documents.setdefault(row.employee_id, []).append(row.text)
     lexical.rebuild({eid: " ".join(texts) for eid, texts in documents.items()}, version)
+
+
+def _centroids(rows, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per employee, the normalised mean of their passage vectors."""
+    owners = np.array([row.employee_id for row in rows], dtype=np.int64)
+    if not len(owners):
+        return owners, vectors
+    order = np.argsort(owners, kind="stable")
+    employee_ids, starts = np.unique(owners[order], return_index=True)
+    sums = np.add.reduceat(vectors[order], starts, axis=0)
+    return employee_ids, (sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12))

@@ -1,10 +1,11 @@
-"""Ranking employees for a question: passages found by meaning and by words, fused with the
-kind of question, experience and load; every match explains itself."""
+"""Ranking employees for a question: their closest passage, the gist of their whole profile and
+history, the words they share, the kind of question against their role, and experience; near
+ties go to the lighter load. Every match explains itself."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import select
@@ -30,61 +31,74 @@ ROLE_KIND = {"developer": "technical", "sales": "commercial", "support": "suppor
 
 @dataclass(frozen=True)
 class Weights:
-    """How the signals add up; one set of defaults for every company (never tuned per data set)."""
+    """How the signals add up: one set of defaults for every company, chosen on three public
+    data sets together (docs/matching.md), never per data set."""
 
-    dense_best: float = 1.0
-    dense_support: float = 0.15  # mean of the next best passages of the same person
-    lexical: float = 0.15  # BM25 relative to the best BM25 score for this question
+    passage: float = 1.0  # cosine of the person's closest passage
+    gist: float = 1.0  # cosine of the normalised mean of all their passages
+    words: float = 0.15  # BM25, relative to the best BM25 score for this question
     role: float = 0.05  # the kind of question against the person's role
-    experience: float = 0.05  # past outcomes, bounded
+    experience: float = 0.05  # past outcomes, bounded to [-1, 1] before weighting
     tie_margin: float = 0.01  # scores this close are a tie, broken by the lighter load
     passages: int = 200  # nearest passages read per question
-    lexical_candidates: int = 20  # best keyword matches considered even if no passage is near
+    shortlist: int = 20  # people added by gist and by words even without a near passage
 
 
 @dataclass(frozen=True)
 class Ranking:
-    """Ranked matches and how well the best one fits (cosine of its best passage)."""
+    """Ranked matches and how well the best one fits (cosine of the closest passage)."""
 
     matches: list[Match]
     fit: float
 
 
 @dataclass
-class _Found:
-    passages: list[tuple[float, str, str]]
-    lexical: float = 0.0
+class _Evidence:
+    passage: tuple[float, str, str] | None = None  # (cosine, kind, text)
+    gist: float = 0.0
+    words: float = 0.0
+
+
+@dataclass
+class _Signals:
+    evidence: dict[int, _Evidence] = field(default_factory=dict)
+    floor: float = 0.0  # any passage not read back is at most this close
+
+    def of(self, employee_id: int) -> _Evidence:
+        return self.evidence.setdefault(employee_id, _Evidence())
 
 
 class Matcher:
     """Ranks employees for questions; holds the encoder and the indexes (caches of the database)."""
 
-    def __init__(self, encoder: Encoder, index: VectorIndex, lexical: LexicalIndex,
-                 weights: Weights | None = None):
-        self.encoder, self.index, self.lexical = encoder, index, lexical
+    def __init__(self, encoder: Encoder, index: VectorIndex, centroids: VectorIndex,
+                 lexical: LexicalIndex, weights: Weights | None = None):
+        self.encoder, self.index, self.centroids, self.lexical = encoder, index, centroids, lexical
         self.weights = weights or Weights()
         self._kinds: np.ndarray | None = None
         self._lock = threading.Lock()
 
+    def sync(self, session: Session) -> None:
+        """Bring the indexes up to the database (cheap when nothing changed)."""
+        sync_indexes(session, self.index, self.centroids, self.lexical)
+
     def rank(self, session: Session, question: str, limit: int = 10) -> Ranking:
         """Active employees best placed to answer question, best first."""
-        sync_indexes(session, self.index, self.lexical)
+        self.sync(session)
         vector = self.encoder.encode([question])[0]
-        found = self._passages(session, vector)
-        self._add_lexical(found, question)
-        if not found:
+        signals = self._signals(session, vector, question)
+        employees = {e.id: e for e in session.scalars(select(Employee).where(
+            Employee.id.in_(signals.evidence), Employee.active.is_(True)))}
+        if not employees:
             return Ranking([], 0.0)
-        employees = {e.id: e for e in session.scalars(
-            select(Employee).where(Employee.id.in_(found), Employee.active.is_(True)))}
-        found = {eid: f for eid, f in found.items() if eid in employees}
         kinds = self.question_kinds(vector)
-        outcomes = experience.outcomes(session, list(found))
-        matches = [self._score(employees[eid], f, kinds, outcomes.get(eid))
-                   for eid, f in found.items()]
+        outcomes = experience.outcomes(session, list(employees))
+        matches = [self._score(employee, signals, kinds, outcomes.get(eid))
+                   for eid, employee in employees.items()]
         matches.sort(key=lambda m: (-m.score, m.employee_id))
         matches = self._break_ties(session, matches)[:limit]
-        fit = max((p[0] for f in found.values() for p in f.passages), default=0.0)
-        return Ranking(matches, round(fit, 4))
+        fit = max((m.fit for m in matches), default=0.0)
+        return Ranking(matches, fit)
 
     def question_kinds(self, vector: np.ndarray) -> dict[str, float]:
         """Probabilities that the question is technical, commercial or support."""
@@ -95,53 +109,54 @@ class Matcher:
         odds = np.exp((sims - sims.max()) / 0.05)
         return dict(zip(KIND_PROTOTYPES, (odds / odds.sum()).tolist(), strict=True))
 
-    def _passages(self, session: Session, vector: np.ndarray) -> dict[int, _Found]:
+    def _signals(self, session: Session, vector: np.ndarray, question: str) -> _Signals:
+        signals = _Signals()
         hits = dict(self.index.search(vector, self.weights.passages))
-        found: dict[int, _Found] = {}
-        if not hits:
-            return found
-        rows = session.execute(select(ProfilePassage.id, ProfilePassage.employee_id,
-                                      ProfilePassage.kind, ProfilePassage.text)
-                               .where(ProfilePassage.id.in_(hits))).all()
-        for row in rows:
-            found.setdefault(row.employee_id, _Found([])).passages.append(
-                (hits[row.id], row.kind, row.text))
-        floor = min(hits.values())
-        for f in found.values():
-            f.passages.sort(key=lambda p: -p[0])
-            f.passages.append((floor, "", ""))  # anything unseen is at most this close
-        return found
+        if hits:
+            signals.floor = min(hits.values())
+            rows = session.execute(select(ProfilePassage.id, ProfilePassage.employee_id,
+                                          ProfilePassage.kind, ProfilePassage.text)
+                                   .where(ProfilePassage.id.in_(hits))).all()
+            for row in rows:
+                evidence = signals.of(row.employee_id)
+                if evidence.passage is None or hits[row.id] > evidence.passage[0]:
+                    evidence.passage = (hits[row.id], row.kind, row.text)
+        gists = self.centroids.search(vector, self.centroids.size)  # all: one per employee
+        for rank, (eid, cosine) in enumerate(gists):
+            if rank < self.weights.shortlist or eid in signals.evidence:
+                signals.of(eid).gist = cosine
+        words = self.lexical.scores(question)
+        if words:
+            best = max(words.values())
+            shortlist = set(sorted(words, key=words.get, reverse=True)[: self.weights.shortlist])
+            for eid, value in words.items():
+                if eid in shortlist or eid in signals.evidence:
+                    signals.of(eid).words = value / best
+        gist = dict(gists)
+        for eid, evidence in signals.evidence.items():
+            evidence.gist = gist.get(eid, evidence.gist)
+        return signals
 
-    def _add_lexical(self, found: dict[int, _Found], question: str) -> None:
-        scores = self.lexical.scores(question)
-        if not scores:
-            return
-        best = max(scores.values())
-        top = sorted(scores, key=lambda eid: -scores[eid])[: self.weights.lexical_candidates]
-        floor = min((f.passages[-1][0] for f in found.values()), default=0.0)
-        for eid in top:
-            found.setdefault(eid, _Found([(floor, "", "")]))
-        for eid, f in found.items():
-            f.lexical = scores.get(eid, 0.0) / best
-
-    def _score(self, employee: Employee, found: _Found, kinds: dict[str, float],
+    def _score(self, employee: Employee, signals: _Signals, kinds: dict[str, float],
                outcome: experience.Outcome | None) -> Match:
         w = self.weights
-        best, kind, text = found.passages[0]
-        following = [p[0] for p in found.passages[1:3]] or [best]
+        evidence = signals.evidence[employee.id]
+        cosine, kind, text = evidence.passage or (signals.floor, "", "")
         role_kind = ROLE_KIND.get(employee.role)
         parts = {
-            "meaning": w.dense_best * best,
-            "breadth": w.dense_support * float(np.mean(following)),
-            "words": w.lexical * found.lexical,
+            "passage": w.passage * cosine,
+            "gist": w.gist * evidence.gist,
+            "words": w.words * evidence.words,
             "role": w.role * ((kinds[role_kind] - 1 / 3) if role_kind else 0.0),
             "experience": w.experience * experience.signal(employee, outcome),
         }
         score = sum(parts.values())
         if not text:
-            kind, text = "words", "matching words in the profile"
-        parts = {name: round(value, 4) for name, value in parts.items()}
-        return Match(employee.id, round(score, 4), Explanation(text, kind, parts), round(best, 4))
+            kind, text = ("words", "shares rare words with the question") if evidence.words else (
+                "gist", "works on related topics")
+        rounded = {name: round(value, 4) for name, value in parts.items()}
+        return Match(employee.id, round(score, 4), Explanation(text, kind, rounded),
+                     round(cosine, 4))
 
     def _break_ties(self, session: Session, matches: list[Match]) -> list[Match]:
         """Near-ties go to the person with fewer live chats and open offers."""

@@ -54,6 +54,8 @@ def validate_employee(record: dict) -> dict:
         "working_hours": _text(record, "working_hours", 20) or "09:00-17:00",
         "timezone": _text(record, "timezone", 64) or "UTC",
     }
+    if _text(record, "external_id", 120):  # absent means "keep", never "clear"
+        fields["external_id"] = _text(record, "external_id", 120)
     if fields["role"] not in ROLES:
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}", code="invalid_employee")
     if fields["access"] not in ACCESS_LEVELS:
@@ -76,12 +78,21 @@ def validate_employee(record: dict) -> dict:
     return fields
 
 
+def find_employee(session: Session, fields: dict) -> Employee | None:
+    """The stored employee these validated fields describe: by external id, then by e-mail."""
+    if "external_id" in fields:
+        employee = session.scalar(select(Employee).where(Employee.external_id == fields["external_id"]))
+        if employee is not None:
+            return employee
+    return session.scalar(select(Employee).where(func.lower(Employee.email) == fields["email"]))
+
+
 def upsert_employee(
     session: Session, record: dict, now: datetime, password: str | None = None
 ) -> tuple[Employee, bool]:
     """Create or update the employee with this e-mail; True when the profile text changed."""
     fields = validate_employee(record)
-    employee = session.scalar(select(Employee).where(func.lower(Employee.email) == fields["email"]))
+    employee = find_employee(session, fields)
     if employee is None:
         employee = Employee(created_at=now, **fields)
         session.add(employee)

@@ -19,7 +19,7 @@ _STOP = frozenset({
 class HashingEncoder:
     """Bag of words hashed into `dimension` buckets, normalised: cosine = word overlap."""
 
-    def __init__(self, dimension: int = 256):
+    def __init__(self, dimension: int = 4096):
         self.dimension = dimension
         self.calls: list[list[str]] = []
 

@@ -7,12 +7,9 @@ from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 
 from embeddings.encoder import SentenceTransformerEncoder
-from embeddings.index import FaissIndex
-from embeddings.lexical import BM25Index
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.models import utcnow
 from matchmaker.ports import Encoder, LexicalIndex, VectorIndex
-from matchmaker.routing import Matcher
 from matchmaker.values import Policy
 
 from . import (
@@ -29,7 +26,7 @@ from . import (
 )
 from .config import INSTANCE_DIR, load_settings
 from .runtime import offloaded
-from .services import Services
+from .services import Services, make_matcher
 
 
 def create_app(
@@ -63,7 +60,7 @@ def create_app(
         engine=engine,
         transaction=make_transaction(engine),
         encoder=encoder,
-        matcher=Matcher(encoder, index or FaissIndex(), lexical or BM25Index()),
+        matcher=make_matcher(encoder, index, lexical),
         policy=Policy(offer_timeout_s=settings.offer_timeout,
                       presence_ttl_s=settings.presence_ttl, min_fit=settings.min_score),
         socketio=socketio,
@@ -79,7 +76,10 @@ def create_app(
     app.cli.add_command(cli.seed_demo)
     app.cli.add_command(cli.create_employee)
     app.cli.add_command(cli.serve)
+    app.cli.add_command(cli.import_employees_command)
+    app.cli.add_command(cli.eval_routing)
     socketio.on_namespace(customer_events.CustomerNamespace("/customer"))
     socketio.on_namespace(employee_events.EmployeeNamespace("/employee"))
     return app
+
 

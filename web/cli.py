@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -10,10 +13,13 @@ from alembic.config import Config
 from flask import current_app
 from flask.cli import with_appcontext
 
-from matchmaker import demo, profiles, staff
+from embeddings.index import FaissIndex
+from embeddings.lexical import BM25Index
+from matchmaker import demo, evaluation, importing, profiles, staff
+from matchmaker.db import make_engine, make_transaction
 from matchmaker.errors import InvalidInput
 
-from .services import services
+from .services import make_matcher, services
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "matchmaker-demo"
@@ -97,3 +103,77 @@ def serve(host: str, port: int):
     click.echo(f"Matchmaker on http://{host}:{port}/ (demo site), /console, /marketing, /admin")
     services().socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True,
                             use_reloader=False, log_output=False)
+
+
+@click.command("import-employees")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_employees_command(path: Path):
+    """Import employees from CSV, JSON or JSON Lines; errors are reported by row."""
+    svc = services()
+    try:
+        rows = list(importing.read_rows(path))
+    except (InvalidInput, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    with svc.transaction() as session, click.progressbar(
+            length=len(rows), label="importing", file=sys.stderr) as bar:
+        result = importing.import_employees(session, svc.encoder, rows, svc.clock(), bar.update)
+    click.echo(f"created {result.created}, updated {result.updated}, "
+               f"unchanged {result.unchanged}, errors {len(result.errors)}")
+    for number, message in result.errors:
+        click.echo(f"  row {number}: {message}", err=True)
+    if result.errors:
+        raise SystemExit(1)
+
+
+@click.command("eval-routing")
+@with_appcontext
+@click.option("--experts", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--questions", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out-of-scope", "out_of_scope", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="End with one JSON line of the figures.")
+def eval_routing(experts: Path, questions: Path, out_of_scope: Path | None, as_json: bool):
+    """Rank every question with the live ranking code (availability ignored) and baselines."""
+    svc = services()
+    expert_rows = [row for _, row in importing.read_rows(experts)]
+    asked = evaluation.read_questions(questions)
+    outside = evaluation.read_questions(out_of_scope) if out_of_scope else []
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/eval.db"
+        command.upgrade(alembic_config(url), "head")
+        engine = make_engine(url)
+        transaction = make_transaction(engine)
+        with transaction() as session:
+            result = importing.import_employees(session, svc.encoder,
+                                                importing.read_rows(experts), svc.clock())
+        if result.errors:
+            raise click.ClickException(f"{len(result.errors)} experts failed to import: "
+                                       f"{result.errors[:3]}")
+        matcher = make_matcher(svc.encoder)
+        with transaction() as session:
+            rankings, fits, latencies = evaluation.rank_with_matcher(session, matcher, asked)
+            _, outside_fits, _ = evaluation.rank_with_matcher(session, matcher, outside)
+        engine.dispose()
+    results = [
+        evaluation.score(rankings, asked, "matcher", latencies),
+        evaluation.score(evaluation.bm25_baseline(expert_rows, asked, BM25Index), asked, "bm25"),
+        evaluation.score(evaluation.embedding_baseline(expert_rows, asked, svc.encoder, FaissIndex),
+                         asked, "embedding"),
+        evaluation.score(evaluation.round_robin_baseline(expert_rows, asked), asked, "round_robin"),
+    ]
+    oos = (evaluation.out_of_scope(fits, outside_fits, svc.policy.min_fit) if outside else None)
+    _print_results(results, oos)
+    if as_json:
+        click.echo(json.dumps(evaluation.report(results, oos)))
+
+
+def _print_results(results, oos) -> None:
+    click.echo(f"{'system':<12} {'n':>5} {'top1':>6} {'hit@3':>6} {'MRR':>6} {'p50 ms':>7} "
+               f"{'p99 ms':>7}")
+    for r in results:
+        latency = f"{r.p50_ms:>7} {r.p99_ms:>7}" if r.p50_ms is not None else f"{'':>7} {'':>7}"
+        click.echo(f"{r.system:<12} {r.n:>5} {r.top1:>6.3f} {r.hit3:>6.3f} {r.mrr:>6.3f} {latency}")
+    if oos:
+        click.echo(f"out of scope: AUROC {oos.auroc:.3f}; fallback below fit {oos.threshold}: "
+                   f"precision {oos.precision:.3f}, recall {oos.recall:.3f} "
+                   f"({oos.n_out_of_scope} out-of-scope, {oos.n_in_scope} in-scope questions)")

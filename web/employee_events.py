@@ -90,9 +90,9 @@ class EmployeeNamespace(Namespace):
     def on_decline(self, data):
         svc = services()
         with svc.transaction() as session:
-            routed = offers.decline_offer(session, data.get("offer_id"), _my_id(),
+            closed = offers.decline_offer(session, data.get("offer_id"), _my_id(),
                                           svc.policy, svc.clock())
-            events = live.routed_events(session, routed)
+            events = live.closed_offer_events(session, closed)
         live.emit_all(svc.socketio, events)
         return {"ok": True}
 
@@ -129,7 +129,8 @@ class EmployeeNamespace(Namespace):
         with svc.transaction() as session:
             conversation = conversations.conversation_for_employee(
                 session, data.get("conversation_id"), _me(session))
-            mine = conversation.employee_id == _my_id() and conversation.status == "active"
+            mine = conversation.employee_id == _my_id() and conversation.status in ("active",
+                                                                                    "offline")
         if mine:
             svc.socketio.emit("typing", {"author": "employee", "typing": bool(data.get("typing"))},
                               to=live.conversation_room(conversation.id), namespace=live.CUSTOMER_NS)

@@ -10,8 +10,10 @@ from flask import current_app
 from flask_socketio import SocketIO
 from sqlalchemy import Engine
 
+from embeddings.index import FaissIndex
+from embeddings.lexical import BM25Index
 from matchmaker.db import Transaction
-from matchmaker.ports import Encoder
+from matchmaker.ports import Encoder, LexicalIndex, VectorIndex
 from matchmaker.routing import Matcher
 from matchmaker.values import Policy
 
@@ -33,3 +35,9 @@ class Services:
 def services() -> Services:
     """The current app's services."""
     return current_app.extensions["matchmaker"]
+
+
+def make_matcher(encoder: Encoder, index: VectorIndex | None = None,
+                 lexical: LexicalIndex | None = None) -> Matcher:
+    """The matcher the app ranks with; the evaluation builds its own the same way."""
+    return Matcher(encoder, index or FaissIndex(), FaissIndex(), lexical or BM25Index())

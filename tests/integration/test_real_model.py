@@ -37,7 +37,7 @@ def demo_db(real_encoder, tmp_path_factory):
 
 def top_role(tx, encoder, question: str) -> tuple[str, str]:
     with tx() as session:
-        best = Matcher(encoder, FaissIndex(), BM25Index()).rank(session, question).matches[0]
+        best = Matcher(encoder, FaissIndex(), FaissIndex(), BM25Index()).rank(session, question).matches[0]
         employee = session.get(Employee, best.employee_id)
         return employee.role, best.explanation.passage
 

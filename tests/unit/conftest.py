@@ -35,7 +35,7 @@ def index():
 
 @pytest.fixture
 def matcher(encoder, index):
-    return Matcher(encoder, index, BM25Index())
+    return Matcher(encoder, index, FaissIndex(), BM25Index())
 
 
 @pytest.fixture

@@ -67,8 +67,9 @@ def test_decline_offers_the_next_candidate(tx, matcher, policy, clock, staff):
     online(tx, clock, *staff.values())
     conversation_id, first = ask(tx, matcher, policy, clock)
     with tx() as session:
-        second = offers.decline_offer(session, first.offer_id, first.employee_id, policy, clock())
-    assert second.employee_id not in (None, first.employee_id)
+        closed = offers.decline_offer(session, first.offer_id, first.employee_id, policy, clock())
+    assert (closed.offer_id, closed.outcome) == (first.offer_id, "declined")
+    assert closed.routed.employee_id not in (None, first.employee_id)
     with tx() as session:
         outcomes = [o.outcome for o in session.get(Conversation, conversation_id).offers]
     assert outcomes == ["declined", None]
@@ -87,19 +88,38 @@ def test_an_unanswered_offer_expires_and_the_next_candidate_is_offered(
     assert closed[0].routed.employee_id not in (None, first.employee_id)
 
 
-def test_when_everyone_declines_it_goes_offline_to_the_best_match(
+def test_when_everyone_declines_it_goes_offline_to_the_general_queue(
         tx, matcher, policy, clock, staff):
     online(tx, clock, *staff.values())
     conversation_id, routed = ask(tx, matcher, policy, clock)
-    best = routed.employee_id
     while not routed.offline:
         with tx() as session:
             routed = offers.decline_offer(session, routed.offer_id, routed.employee_id, policy,
-                                          clock())
+                                          clock()).routed
     with tx() as session:
         conversation = session.get(Conversation, conversation_id)
         assert conversation.status == "offline"
-        assert conversation.employee_id == best
+        assert conversation.employee_id is None
+        assert {c.skipped for c in conversation.candidates} <= {"declined", "poor_fit"}
+
+
+def test_after_a_decline_with_nobody_free_the_best_willing_match_answers_later(
+        tx, matcher, policy, clock, staff):
+    online(tx, clock, staff["dev@example.test"])
+    conversation_id, routed = ask(tx, matcher, policy, clock)
+    with tx() as session:
+        routed = offers.decline_offer(session, routed.offer_id, routed.employee_id, policy,
+                                      clock()).routed
+    assert routed.offline and routed.employee_id not in (None, staff["dev@example.test"])
+
+
+def test_a_question_nobody_fits_goes_to_the_general_queue(tx, matcher, policy, clock, staff):
+    online(tx, clock, *staff.values())
+    conversation_id, routed = ask(tx, matcher, policy, clock, text="zebra quantum origami")
+    assert routed.offline and routed.employee_id is None
+    with tx() as session:
+        skipped = {c.skipped for c in session.get(Conversation, conversation_id).candidates}
+    assert skipped <= {"poor_fit"}
 
 
 def test_nobody_online_takes_it_offline_at_once(tx, matcher, policy, clock, staff):

@@ -26,8 +26,8 @@ def test_every_match_carries_the_passage_that_matched_and_score_parts(tx, matche
     top = matches[0]
     assert top.explanation.passage == "webhook signature verification"
     assert top.explanation.passage_kind == "expertise"
-    assert set(top.explanation.parts) == {"meaning", "breadth", "words", "role", "experience"}
-    assert top.fit == pytest.approx(top.explanation.parts["meaning"])
+    assert set(top.explanation.parts) == {"passage", "gist", "words", "role", "experience"}
+    assert top.fit == pytest.approx(top.explanation.parts["passage"])
     assert all(m.explanation.passage for m in matches)
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
 
@@ -72,6 +72,6 @@ def test_a_fresh_index_rebuilds_from_the_database(tx, encoder, staff):
     from matchmaker.routing import Matcher
 
     with tx() as session:
-        first = Matcher(encoder, FaissIndex(), BM25Index()).rank(session, "volume discount")
-        second = Matcher(encoder, FaissIndex(), BM25Index()).rank(session, "volume discount")
+        first = Matcher(encoder, FaissIndex(), FaissIndex(), BM25Index()).rank(session, "volume discount")
+        second = Matcher(encoder, FaissIndex(), FaissIndex(), BM25Index()).rank(session, "volume discount")
     assert first == second
