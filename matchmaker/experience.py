@@ -4,14 +4,19 @@ declines against; it saturates so a few busy people cannot take everything."""
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import Conversation, Employee, Offer, Rating
+from .conversations import rate
+from .models import Conversation, Employee, HistoryItem, Offer, Rating
+from .ports import Encoder
+from .profiles import add_history
 
 _SATURATION = 100  # accepted conversations at which experience stops growing
+LEARN_FROM_STARS = 4  # a conversation rated this well teaches the matcher
 
 
 @dataclass(frozen=True)
@@ -52,3 +57,17 @@ def signal(employee: Employee, outcome: Outcome | None) -> float:
         confidence = min(1.0, outcome.ratings / 5)
         rating = confidence * (outcome.rating_sum / outcome.ratings - 3) / 2
     return max(-1.0, min(1.0, volume + 0.5 * rating - 0.5 * declined))
+
+
+def rate_and_learn(session: Session, encoder: Encoder, conversation: Conversation, stars: object,
+                   comment: object, now: datetime) -> None:
+    """Store the rating; a well-rated conversation's question joins its employee's history, so
+    similar questions find them next time (once per conversation)."""
+    rate(session, conversation, stars, comment, now)
+    if conversation.employee_id is None or conversation.accepted_at is None:
+        return
+    learned = session.scalar(select(func.count(HistoryItem.id)).where(
+        HistoryItem.conversation_id == conversation.id))
+    if conversation.rating.stars >= LEARN_FROM_STARS and not learned:
+        add_history(session, encoder, conversation.employee_id, [conversation.question],
+                    "conversation", now, conversation_id=conversation.id)

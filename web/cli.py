@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -18,6 +19,7 @@ from embeddings.lexical import BM25Index
 from matchmaker import demo, evaluation, importing, profiles, staff
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.errors import InvalidInput
+from matchmaker.routing import Weights
 
 from .services import make_matcher, services
 
@@ -132,9 +134,20 @@ def import_employees_command(path: Path):
 @click.option("--questions", required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out-of-scope", "out_of_scope", type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="End with one JSON line of the figures.")
-def eval_routing(experts: Path, questions: Path, out_of_scope: Path | None, as_json: bool):
+@click.option("--weight", "weights", multiple=True, metavar="NAME=VALUE",
+              help="Override a matcher weight (ablation), e.g. --weight gist=0.")
+def eval_routing(experts: Path, questions: Path, out_of_scope: Path | None, as_json: bool,
+                 weights: tuple[str, ...]):
     """Rank every question with the live ranking code (availability ignored) and baselines."""
+    from .runtime import warm_up
+
     svc = services()
+    try:
+        chosen = replace(Weights(), **{k: type(getattr(Weights(), k))(v) for k, v in
+                                       (w.split("=", 1) for w in weights)})
+    except (TypeError, ValueError, AttributeError) as error:
+        raise click.BadParameter(str(error), param_hint="--weight") from None
+    warm_up(current_app._get_current_object())
     expert_rows = [row for _, row in importing.read_rows(experts)]
     asked = evaluation.read_questions(questions)
     outside = evaluation.read_questions(out_of_scope) if out_of_scope else []
@@ -149,7 +162,7 @@ def eval_routing(experts: Path, questions: Path, out_of_scope: Path | None, as_j
         if result.errors:
             raise click.ClickException(f"{len(result.errors)} experts failed to import: "
                                        f"{result.errors[:3]}")
-        matcher = make_matcher(svc.encoder)
+        matcher = make_matcher(svc.encoder, weights=chosen)
         with transaction() as session:
             rankings, fits, latencies = evaluation.rank_with_matcher(session, matcher, asked)
             _, outside_fits, _ = evaluation.rank_with_matcher(session, matcher, outside)

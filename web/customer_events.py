@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import session as client_session
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
-from matchmaker import conversations
+from matchmaker import conversations, experience
 from matchmaker.errors import MatchmakerError
 from matchmaker.models import Conversation
 
@@ -96,8 +96,8 @@ class CustomerNamespace(Namespace):
     def on_rate(self, data):
         svc = services()
         with svc.transaction() as session:
-            conversations.rate(session, _mine(session), data.get("stars"), data.get("comment"),
-                               svc.clock())
+            experience.rate_and_learn(session, svc.encoder, _mine(session), data.get("stars"),
+                                      data.get("comment"), svc.clock())
         return {"ok": True}
 
     @ack_errors

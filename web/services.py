@@ -14,7 +14,7 @@ from embeddings.index import FaissIndex
 from embeddings.lexical import BM25Index
 from matchmaker.db import Transaction
 from matchmaker.ports import Encoder, LexicalIndex, VectorIndex
-from matchmaker.routing import Matcher
+from matchmaker.routing import Matcher, Weights
 from matchmaker.values import Policy
 
 from .config import Settings
@@ -38,6 +38,6 @@ def services() -> Services:
 
 
 def make_matcher(encoder: Encoder, index: VectorIndex | None = None,
-                 lexical: LexicalIndex | None = None) -> Matcher:
+                 lexical: LexicalIndex | None = None, weights: Weights | None = None) -> Matcher:
     """The matcher the app ranks with; the evaluation builds its own the same way."""
-    return Matcher(encoder, index or FaissIndex(), FaissIndex(), lexical or BM25Index())
+    return Matcher(encoder, index or FaissIndex(), FaissIndex(), lexical or BM25Index(), weights)

@@ -75,3 +75,41 @@ def test_a_fresh_index_rebuilds_from_the_database(tx, encoder, staff):
         first = Matcher(encoder, FaissIndex(), FaissIndex(), BM25Index()).rank(session, "volume discount")
         second = Matcher(encoder, FaissIndex(), FaissIndex(), BM25Index()).rank(session, "volume discount")
     assert first == second
+
+
+def test_a_near_tie_goes_to_the_lighter_load(tx, matcher, staff, clock, policy):
+    from matchmaker import conversations, offers
+    from tests.unit.conftest import online
+
+    with tx() as session:
+        for email in ("dev@example.test", "mobile@example.test"):
+            employee = session.get(Employee, staff[email])
+            employee.title, employee.team, employee.bio = "Engineer", "", ""
+            employee.expertise = ["kafka streams"]
+            profiles.embed_employees(session, matcher.encoder, [employee])
+    with tx() as session:
+        first = matcher.rank(session, "kafka streams").matches[:2]
+    assert {m.employee_id for m in first} == {staff["dev@example.test"],
+                                              staff["mobile@example.test"]}
+    busy = first[0].employee_id
+    online(tx, clock, busy)
+    with tx() as session:
+        conversation, _ = conversations.open_conversation(
+            session, conversations.Question("kafka streams", "visitor-9"), first[:1], policy,
+            clock())
+        offers.offer_next(session, conversation, policy, clock())
+    with tx() as session:
+        again = matcher.rank(session, "kafka streams").matches
+    assert again[0].employee_id != busy
+
+
+def test_the_kind_of_question_favours_the_matching_role(tx, matcher, staff):
+    with tx() as session:
+        for email in ("dev@example.test", "sales@example.test"):
+            employee = session.get(Employee, staff[email])
+            employee.title, employee.team, employee.bio = "", "", ""
+            employee.expertise = ["enterprise plan"]
+            profiles.embed_employees(session, matcher.encoder, [employee])
+        technical = matcher.question_kinds(matcher.encoder.encode(
+            ["a technical question about an API integration error"])[0])
+    assert max(technical, key=technical.get) == "technical"
