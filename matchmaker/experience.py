@@ -4,8 +4,8 @@ declines against; it saturates so a few busy people cannot take everything."""
 from __future__ import annotations
 
 import math
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session

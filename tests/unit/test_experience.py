@@ -74,4 +74,4 @@ def test_declines_and_poor_ratings_lower_experience():
     poorly_rated = experience.signal(employee(10), experience.Outcome(
         accepted=10, ratings=10, rating_sum=10))
     assert declining < base and poorly_rated < base
-    assert -1.0 <= min(declining, poorly_rated)
+    assert min(declining, poorly_rated) >= -1.0
