@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .errors import InvalidInput, NotFound, OfferNotOpen
-from .models import Conversation, Offer
+from .models import Conversation, Employee, Offer
 from .presence import unavailability
-from .values import Policy
+from .values import Match, Policy
 
 
 @dataclass(frozen=True)
@@ -154,3 +154,12 @@ def withdraw_open_offer(session: Session, conversation: Conversation, now: datet
             session.flush()
             return Closed(offer.id, offer.employee_id, "withdrawn", None)
     return None
+
+
+def preview(session: Session, matches: list[Match], policy: Policy, now: datetime
+            ) -> dict[int, str | None]:
+    """For a ranking, why each person would be passed over right now (None: would be asked)."""
+    employees = [session.get(Employee, m.employee_id) for m in matches]
+    reasons = unavailability(session, employees, now, policy.presence_ttl_s)
+    return {m.employee_id: "poor_fit" if m.fit < policy.min_fit else reasons[m.employee_id]
+            for m in matches}

@@ -149,3 +149,21 @@ def _centroids(rows, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     employee_ids, starts = np.unique(owners[order], return_index=True)
     sums = np.add.reduceat(vectors[order], starts, axis=0)
     return employee_ids, (sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12))
+
+
+def reembed_everyone(session: Session, encoder: Encoder, batch: int = 64,
+                     progress=lambda n: None) -> int:
+    """Re-embed every profile and history item (after switching the model); returns passages."""
+    employees = list(session.scalars(select(Employee).order_by(Employee.id)))
+    session.execute(delete(ProfilePassage))
+    total = 0
+    for start in range(0, len(employees), batch):
+        chunk = employees[start:start + batch]
+        total += embed_employees(session, encoder, chunk)
+        history = session.execute(select(HistoryItem.employee_id, HistoryItem.text).where(
+            HistoryItem.employee_id.in_([e.id for e in chunk]))).all()
+        _store(session, encoder, [(eid, "history", text) for eid, text in history])
+        total += len(history)
+        progress(len(chunk))
+    session.flush()
+    return total

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from matchmaker import profiles, staff
+from matchmaker import offers, profiles, staff
 from matchmaker.errors import InvalidInput
 from matchmaker.models import ACCESS_LEVELS, ROLES, Employee
 
@@ -90,3 +90,21 @@ def edit(employee_id: int | None = None):
         return render_template("admin/edit.html", form=form, employee_id=employee_id), 400
     flash(f"Saved {saved.name}." + (" Profile re-embedded." if changed else ""), "ok")
     return redirect(url_for("admin.index"))
+
+
+@bp.get("/playground")
+@require("admin")
+def playground():
+    """Type a question, see who would be asked, why, and who would be passed over now."""
+    svc = services()
+    question = request.args.get("q", "").strip()[: svc.policy.max_question_chars]
+    rows, ranking, kinds = [], None, {}
+    if question:
+        with svc.transaction() as session:
+            ranking = svc.matcher.rank(session, question, limit=svc.policy.max_candidates)
+            skips = offers.preview(session, ranking.matches, svc.policy, svc.clock())
+            rows = [(m, session.get(Employee, m.employee_id), skips[m.employee_id])
+                    for m in ranking.matches]
+            kinds = svc.matcher.question_kinds(svc.encoder.encode([question])[0])
+    return render_template("admin/playground.html", question=question, rows=rows,
+                           ranking=ranking, kinds=kinds, min_fit=svc.policy.min_fit)

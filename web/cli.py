@@ -19,6 +19,7 @@ from embeddings.lexical import BM25Index
 from matchmaker import demo, evaluation, importing, profiles, staff
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.errors import InvalidInput
+from matchmaker.models import Employee
 from matchmaker.routing import Weights
 
 from .services import make_matcher, services
@@ -190,3 +191,15 @@ def _print_results(results, oos) -> None:
         click.echo(f"out of scope: AUROC {oos.auroc:.3f}; fallback below fit {oos.threshold}: "
                    f"precision {oos.precision:.3f}, recall {oos.recall:.3f} "
                    f"({oos.n_out_of_scope} out-of-scope, {oos.n_in_scope} in-scope questions)")
+
+
+@click.command("reembed")
+@with_appcontext
+def reembed():
+    """Re-embed every profile and history item with the configured model (after switching it)."""
+    svc = services()
+    with svc.transaction() as session:
+        count = session.query(Employee).count()
+        with click.progressbar(length=count, label="re-embedding", file=sys.stderr) as bar:
+            passages = profiles.reembed_everyone(session, svc.encoder, progress=bar.update)
+    click.echo(f"re-embedded {passages} passages of {count} employees")

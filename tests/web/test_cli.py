@@ -4,7 +4,7 @@ import json
 
 from matchmaker.models import Employee
 from tests.conftest import DATA
-from web.cli import eval_routing, import_employees_command
+from web.cli import eval_routing, import_employees_command, reembed
 
 
 def test_eval_routing_reports_every_system_and_ends_with_json(app):
@@ -62,3 +62,16 @@ def test_import_employees_twice_updates_nothing_new(app):
     second = runner.invoke(import_employees_command, [str(DATA / "eval_experts.json")])
     assert first.exit_code == second.exit_code == 0
     assert "created 3" in first.output and "unchanged 3" in second.output
+
+
+def test_reembed_rebuilds_every_passage_with_the_current_model(app, svc, encoder):
+    from matchmaker.models import ProfilePassage
+
+    with svc.transaction() as session:
+        before = sorted((p.employee_id, p.kind, p.text) for p in session.query(ProfilePassage))
+    encoder.calls.clear()
+    result = app.test_cli_runner().invoke(reembed, [])
+    assert result.exit_code == 0, result.output
+    with svc.transaction() as session:
+        after = sorted((p.employee_id, p.kind, p.text) for p in session.query(ProfilePassage))
+    assert after == before and encoder.calls

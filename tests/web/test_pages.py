@@ -120,3 +120,27 @@ def test_admin_create_refuses_a_duplicate_email(app, svc):
     assert response.status_code == 400
     with svc.transaction() as session:
         assert session.query(Employee).filter_by(email="dev@example.test").count() == 1
+
+
+def test_the_playground_ranks_and_explains_a_question(app, console):
+    console("dev@example.test")
+    client = app.test_client()
+    login(client, "admin@example.test")
+    page = client.get("/admin/playground?q=webhook+signature+verification+volume+discount"
+                      ).get_data(as_text=True)
+    assert page.index("Dana Dev") < page.index("Sam Sales")
+    assert "webhook signature verification" in page and "volume discount" in page
+    assert page.count("would be asked") == 1 and "skipped: offline" in page
+
+
+def test_the_playground_says_when_nobody_fits(app):
+    client = app.test_client()
+    login(client, "admin@example.test")
+    page = client.get("/admin/playground?q=zebra+origami").get_data(as_text=True)
+    assert "Nobody fits well" in page
+
+
+def test_the_playground_is_for_admins_only(app):
+    client = app.test_client()
+    login(client, "dev@example.test")
+    assert client.get("/admin/playground?q=x").status_code == 403
