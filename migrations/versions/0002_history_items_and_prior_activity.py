@@ -32,7 +32,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_history_items_employee_id'), ['employee_id'], unique=False)
 
     with op.batch_alter_table('candidates', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('fit', sa.Float(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('fit', sa.Double(), server_default='0', nullable=False))
 
     with op.batch_alter_table('employees', schema=None) as batch_op:
         batch_op.add_column(sa.Column('prior_threads', sa.Integer(), server_default='0', nullable=False))
