@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
 from alembic import command
@@ -36,7 +35,6 @@ def main() -> None:
         if result.exit_code:
             print(result.output, file=sys.stderr)
             raise SystemExit(1)
-    os.environ["FLASK_RUN_FROM_CLI"] = "false"
     with app.app_context():
         serve.callback.__wrapped__(host="127.0.0.1", port=args.port)
 

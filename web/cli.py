@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from dataclasses import replace
@@ -104,6 +105,9 @@ def serve(host: str, port: int):
     warm_up(app)
     start_sweeper(app)
     click.echo(f"Matchmaker on http://{host}:{port}/ (demo site), /console, /marketing, /admin")
+    # app.run() returns at once under the flask CLI (it assumes `flask run` is serving);
+    # this command is the server, so it says it is not that case.
+    os.environ.pop("FLASK_RUN_FROM_CLI", None)
     services().socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True,
                             use_reloader=False, log_output=False)
 

@@ -10,9 +10,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+import engineio
 import pytest
 import requests
 import socketio
@@ -83,9 +83,27 @@ class Peer:
             self.client.disconnect()
 
 
+class _InOrderEngineIO(engineio.Client):
+    """Runs each received packet's handler in the read loop, so events are seen in wire order.
+
+    The stock client starts a thread per packet, so two handlers may run in either order
+    (python-socketio issue #382): order assertions would test the client, not the server."""
+
+    def _trigger_event(self, event, *args, **kwargs):
+        if event == "message":
+            kwargs["run_async"] = False
+        return super()._trigger_event(event, *args, **kwargs)
+
+
+class InOrderClient(socketio.Client):
+    def _engineio_client_class(self):
+        return _InOrderEngineIO
+
+
 def _connect(url: str, namespace: str, **options) -> Peer:
     # No automatic reconnection: a test reconnects explicitly, so nothing happens behind its back.
-    client = socketio.Client(reconnection=False)
+    client = InOrderClient(reconnection=False)
+    assert isinstance(client.eio, _InOrderEngineIO)
     peer = Peer(client, namespace)
     client.on("*", peer.record, namespace=namespace)
     client.connect(url, namespaces=[namespace], transports=["websocket"], wait_timeout=WAIT,
@@ -118,9 +136,8 @@ def launch(tmp_path):
     """Start real servers: launch(database_url, seed="demo") → LiveServer; all stopped after."""
     started: list[LiveServer] = []
 
-    def start(database_url: str, *, seed: str = "demo", settings: dict | None = None,
-              log_dir: Path | None = None) -> LiveServer:
-        server = start_server(log_dir or tmp_path, database_url, seed=seed,
+    def start(database_url: str, *, seed: str = "demo", settings: dict | None = None) -> LiveServer:
+        server = start_server(tmp_path, database_url, seed=seed,
                               settings={**SETTINGS, **(settings or {})})
         started.append(server)
         return server
@@ -146,8 +163,13 @@ def peers(launch):
     """Every client opened by console/customer, disconnected before the servers stop."""
     opened: list[Peer] = []
     yield opened
-    for peer in opened:
-        peer.disconnect()
+    # In parallel: websocket-client's close handshake can wait up to 3 s when its reader thread
+    # consumes the server's close frame, and that wait should not add up per client.
+    closing = [threading.Thread(target=peer.disconnect) for peer in opened]
+    for thread in closing:
+        thread.start()
+    for thread in closing:
+        thread.join(timeout=WAIT)
 
 
 @pytest.fixture

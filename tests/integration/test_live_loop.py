@@ -209,8 +209,8 @@ def shared_state_urls() -> tuple[str, str]:
 def test_two_server_processes_share_offers_and_messages(launch, shared_state_urls, console,
                                                         customer):
     postgres_url, redis_url = shared_state_urls
-    server_a = launch(postgres_url, settings={"redis_url": redis_url})
-    server_b = launch(postgres_url, settings={"redis_url": redis_url})
+    server_a = launch(postgres_url, settings={"redis_url": redis_url})  # migrates and seeds
+    server_b = launch(postgres_url, settings={"redis_url": redis_url})  # finds both done
     jonas = console(server_b.url, JONAS)
 
     asked = ask(server_a.url, WEBHOOKS)
