@@ -24,9 +24,14 @@ web/static/vendor/socket.io.min.js: frontend/package.json frontend/package-lock.
 install: $(VENV)/.installed vendor
 vendor: web/static/vendor/socket.io.min.js
 
-run: install
-	$(FLASK) init-db
-	$(FLASK) seed-demo
+# A secret kept across restarts of the demo, so signed-in consoles stay signed in.
+instance/secret_key:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
+
+run: install instance/secret_key
+	export MATCHMAKER_SECRET_KEY=$${MATCHMAKER_SECRET_KEY:-$$(cat instance/secret_key)}; \
+	$(FLASK) init-db && $(FLASK) seed-demo && \
 	$(FLASK) serve --host $${MATCHMAKER_HOST:-127.0.0.1} --port $${MATCHMAKER_PORT:-5000}
 
 lint: install

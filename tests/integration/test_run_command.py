@@ -1,0 +1,45 @@
+"""The README's run path: init-db, seed-demo and serve through the flask CLI, as `make run` does."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.servers import ROOT, free_port
+
+pytestmark = [pytest.mark.live, pytest.mark.model]
+FLASK = [sys.executable, "-m", "flask", "--app", "web"]
+
+
+def test_the_flask_cli_migrates_seeds_and_serves_the_demo(tmp_path: Path):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1",
+           "MATCHMAKER_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}"}
+    for command in (["init-db"], ["seed-demo"]):
+        done = subprocess.run(FLASK + command, cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+    assert "jonas@lumenledger.example" in done.stdout and "matchmaker-demo" in done.stdout
+    port = free_port()
+    server = subprocess.Popen(FLASK + ["serve", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.3)
+        assert server.poll() is None, "serve exited instead of serving"
+        home = requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+        assert home.ok and "/widget.js" in home.text
+        asked = requests.post(f"http://127.0.0.1:{port}/api/conversations", timeout=30, json={
+            "question": "How much does the Pro plan cost per user?", "visitor_id": "visitor-run1"})
+        assert asked.status_code == 201 and asked.json()["employee"]["name"] == "Sophie Brennan"
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
