@@ -45,7 +45,7 @@ def offer_next(session: Session, conversation: Conversation, policy: Policy, now
             candidate.skipped = asked[candidate.employee_id]
     fitting = [c for c in conversation.candidates if c.fit >= policy.min_fit]
     pending = [c for c in fitting if c.employee_id not in asked]
-    reasons = unavailability(session, [c.employee for c in pending], now, policy.presence_ttl_s)
+    reasons = unavailability(session, [c.employee for c in pending], now, policy)
     for candidate in pending:
         reason = reasons[candidate.employee_id]
         if reason is not None:
@@ -160,6 +160,6 @@ def preview(session: Session, matches: list[Match], policy: Policy, now: datetim
             ) -> dict[int, str | None]:
     """For a ranking, why each person would be passed over right now (None: would be asked)."""
     employees = [session.get(Employee, m.employee_id) for m in matches]
-    reasons = unavailability(session, employees, now, policy.presence_ttl_s)
+    reasons = unavailability(session, employees, now, policy)
     return {m.employee_id: "poor_fit" if m.fit < policy.min_fit else reasons[m.employee_id]
             for m in matches}

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from .models import Conversation, Employee, Offer, Presence
+from .values import Policy
 
 
 def connect(session: Session, employee_id: int, sid: str, now: datetime) -> None:
@@ -62,12 +64,20 @@ def loads(session: Session, employee_ids: list[int]) -> dict[int, int]:
     return load
 
 
+def within_working_hours(employee: Employee, now: datetime) -> bool:
+    """True when now falls in the employee's working hours, in their time zone (a range like
+    22:00-06:00 runs past midnight)."""
+    start, end = employee.working_hours.split("-")
+    local = now.astimezone(ZoneInfo(employee.timezone)).strftime("%H:%M")
+    return start <= local < end if start <= end else (local >= start or local < end)
+
+
 def unavailability(
-    session: Session, employees: list[Employee], now: datetime, ttl_s: float
+    session: Session, employees: list[Employee], now: datetime, policy: Policy
 ) -> dict[int, str | None]:
     """For each employee, why they cannot take a new conversation now (None: they can)."""
     ids = [employee.id for employee in employees]
-    online = online_ids(session, ids, now, ttl_s)
+    online = online_ids(session, ids, now, policy.presence_ttl_s)
     load = loads(session, ids)
     reasons: dict[int, str | None] = {}
     for employee in employees:
@@ -77,6 +87,8 @@ def unavailability(
             reasons[employee.id] = "offline"
         elif not employee.available:
             reasons[employee.id] = "away"
+        elif policy.working_hours and not within_working_hours(employee, now):
+            reasons[employee.id] = "outside_working_hours"
         elif load[employee.id] >= employee.capacity:
             reasons[employee.id] = "at_capacity"
         else:

@@ -43,6 +43,7 @@ class Policy:
     offer_timeout_s: float = 30.0
     presence_ttl_s: float = 60.0
     min_fit: float = 0.3  # below this a person is never offered the question live
+    working_hours: bool = False  # also skip people outside their working hours
     max_candidates: int = 10
     max_question_chars: int = 2000
     max_message_chars: int = 4000

@@ -62,7 +62,8 @@ def create_app(
         encoder=encoder,
         matcher=make_matcher(encoder, index, lexical),
         policy=Policy(offer_timeout_s=settings.offer_timeout,
-                      presence_ttl_s=settings.presence_ttl, min_fit=settings.min_score),
+                      presence_ttl_s=settings.presence_ttl, min_fit=settings.min_score,
+                      working_hours=settings.working_hours),
         socketio=socketio,
         clock=clock,
     )

@@ -26,6 +26,7 @@ class Settings:
     presence_ttl: float = 60.0
     min_score: float = 0.3
     secure_cookies: bool = False
+    working_hours: bool = False
     sweep_interval: float = 1.0
     max_payload_bytes: int = 256 * 1024
     widget_origins: str = ""

@@ -169,3 +169,35 @@ def test_open_offers_count_toward_capacity(tx, matcher, policy, clock, staff):
     _, first = ask(tx, matcher, policy, clock)
     _, second = ask(tx, matcher, policy, clock)
     assert first.employee_id == dev and second.offline
+
+
+@pytest.mark.parametrize("hours, zone, utc_time, inside", [
+    ("09:00-17:00", "UTC", "09:00", True), ("09:00-17:00", "UTC", "17:00", False),
+    ("09:00-17:00", "Europe/Amsterdam", "07:30", False),  # 08:30 in Amsterdam in November
+    ("09:00-17:00", "Europe/Amsterdam", "08:30", True),
+    ("22:00-06:00", "UTC", "23:30", True), ("22:00-06:00", "UTC", "05:59", True),
+    ("22:00-06:00", "UTC", "12:00", False),
+])
+def test_working_hours_are_read_in_the_employees_time_zone(hours, zone, utc_time, inside):
+    from datetime import UTC, datetime
+
+    from matchmaker.presence import within_working_hours
+
+    hour, minute = map(int, utc_time.split(":"))
+    now = datetime(2026, 11, 27, hour, minute, tzinfo=UTC)
+    assert within_working_hours(Employee(working_hours=hours, timezone=zone), now) is inside
+
+
+def test_with_working_hours_on_people_outside_them_are_skipped(tx, matcher, policy, clock, staff):
+    from dataclasses import replace
+
+    online(tx, clock, *staff.values())
+    with tx() as session:
+        dev = session.get(Employee, staff["dev@example.test"])
+        dev.working_hours, dev.timezone = "13:00-21:00", "UTC"  # the clock says 09:00 UTC
+    conversation_id, routed = ask(tx, matcher, replace(policy, working_hours=True), clock)
+    assert routed.employee_id != staff["dev@example.test"]
+    with tx() as session:
+        assert session.query(Candidate).filter_by(
+            conversation_id=conversation_id, employee_id=staff["dev@example.test"]
+        ).one().skipped == "outside_working_hours"
