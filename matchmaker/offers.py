@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .errors import InvalidInput, NotFound, OfferNotOpen
+from .errors import ConversationClosed, InvalidInput, NotFound, OfferNotOpen
 from .models import Conversation, Employee, Offer
 from .presence import unavailability
 from .values import Match, Policy
@@ -35,8 +35,13 @@ class Closed:
     routed: Routed | None
 
 
-def offer_next(session: Session, conversation: Conversation, policy: Policy, now: datetime) -> Routed:
-    """Offer to the best-ranked available candidate not asked yet; else take it offline."""
+def offer_next(
+    session: Session, conversation: Conversation, policy: Policy, now: datetime
+) -> Routed | None:
+    """Offer to the best-ranked available candidate not asked yet; else take it offline.
+    None when the conversation has moved on (accepted or closed meanwhile)."""
+    if conversation.status not in ("waiting", "offered"):
+        return None
     asked = {offer.employee_id: offer.outcome for offer in conversation.offers}
     for candidate in conversation.candidates:  # the audit record: why each was passed over
         if candidate.fit < policy.min_fit:
@@ -107,12 +112,17 @@ def _answer(session: Session, offer_id: object, employee_id: int, outcome: str, 
 def accept_offer(session: Session, offer_id: object, employee_id: int, now: datetime) -> Conversation:
     """The employee takes the conversation: it becomes active and theirs."""
     offer = _answer(session, offer_id, employee_id, "accepted", now)
-    conversation = offer.conversation
-    conversation.status = "active"
-    conversation.employee_id = employee_id
-    conversation.accepted_at = now
-    session.flush()
-    return conversation
+    # Conditional, like the offer: a customer who closed meanwhile wins, whichever worker.
+    result = session.execute(
+        update(Conversation)
+        .where(Conversation.id == offer.conversation_id,
+               Conversation.status.in_(("waiting", "offered")))
+        .values(status="active", employee_id=employee_id, accepted_at=now)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise ConversationClosed("the customer has left this conversation")
+    session.refresh(offer.conversation)
+    return offer.conversation
 
 
 def decline_offer(

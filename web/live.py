@@ -44,8 +44,10 @@ def emit_all(socketio: SocketIO, events: list[Event]) -> None:
         socketio.emit(event.name, event.data, to=event.room, namespace=event.namespace)
 
 
-def routed_events(session: Session, routed: Routed) -> list[Event]:
+def routed_events(session: Session, routed: Routed | None) -> list[Event]:
     """Tell the person asked (or the inbox owner) and the customer where the question went."""
+    if routed is None:
+        return []
     conversation = session.get(Conversation, routed.conversation_id)
     if routed.offline:
         best = session.get(Employee, routed.employee_id) if routed.employee_id else None

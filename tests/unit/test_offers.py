@@ -201,3 +201,19 @@ def test_with_working_hours_on_people_outside_them_are_skipped(tx, matcher, poli
         assert session.query(Candidate).filter_by(
             conversation_id=conversation_id, employee_id=staff["dev@example.test"]
         ).one().skipped == "outside_working_hours"
+
+
+def test_an_offer_left_open_on_a_closed_conversation_cannot_reopen_it(
+        tx, matcher, policy, clock, staff):
+    from matchmaker.errors import ConversationClosed
+
+    online(tx, clock, *staff.values())
+    conversation_id, routed = ask(tx, matcher, policy, clock)
+    with tx() as session:  # as if another worker closed it between two steps
+        session.get(Conversation, conversation_id).status = "closed"
+    with pytest.raises(ConversationClosed), tx() as session:
+        offers.accept_offer(session, routed.offer_id, routed.employee_id, clock())
+    with tx() as session:
+        assert session.get(Conversation, conversation_id).status == "closed"
+        assert offers.offer_next(session, session.get(Conversation, conversation_id), policy,
+                                 clock()) is None
