@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from .errors import ConversationClosed, Forbidden, InvalidInput, NotFound, Unauthenticated
+from .errors import (
+    Conflict,
+    ConversationClosed,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthenticated,
+)
+from .inputs import clean_email, clean_id, clean_seq, clean_text
+from .locks import lock_conversation
 from .models import Candidate, Consent, Conversation, Customer, Employee, Message, Rating
 from .offers import Closed, withdraw_open_offer
 from .values import Match, Policy
 
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 CONSENT_SCOPES = ("quote_anonymised", "quote_named")
 
 
@@ -37,33 +46,13 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def clean_text(value: object, limit: int, what: str) -> str:
-    """Stripped text of 1..limit characters, or InvalidInput."""
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInput(f"{what} is empty", code=f"empty_{what}")
-    text = value.strip()
-    if len(text) > limit:
-        raise InvalidInput(f"{what} is longer than {limit} characters", code=f"{what}_too_long")
-    return text
-
-
-def clean_email(value: object) -> str:
-    """A plausible e-mail address, or InvalidInput."""
-    if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value.strip()):
-        raise InvalidInput("that e-mail address does not look right", code="invalid_email")
-    return value.strip()
-
-
 def open_conversation(
     session: Session, question: Question, matches: list[Match], policy: Policy, now: datetime
 ) -> tuple[Conversation, str]:
     """Store the question and its ranking; returns the conversation and its secret token."""
     text = clean_text(question.text, policy.max_question_chars, "question")
     email = clean_email(question.email) if question.email else None
-    customer = session.scalar(select(Customer).where(Customer.visitor_id == question.visitor_id))
-    if customer is None:
-        customer = Customer(visitor_id=question.visitor_id, created_at=now)
-        session.add(customer)
+    customer = _customer(session, question.visitor_id, now)
     customer.name = (question.name or "").strip()[:120] or customer.name
     customer.email = email or customer.email
     token = secrets.token_urlsafe(32)
@@ -84,9 +73,27 @@ def open_conversation(
     return conversation, token
 
 
+def _customer(session: Session, visitor_id: str, now: datetime) -> Customer:
+    """The visitor's customer record; two first questions at once create it once."""
+    find = select(Customer).where(Customer.visitor_id == visitor_id)
+    customer = session.scalar(find)
+    if customer is None:
+        try:
+            with session.begin_nested():
+                customer = Customer(visitor_id=visitor_id, created_at=now)
+                session.add(customer)
+        except IntegrityError:  # the other request created it first
+            customer = session.scalar(find)
+    return customer
+
+
 def conversation_by_token(session: Session, conversation_id: object, token: object) -> Conversation:
     """The conversation this token opens, or Unauthenticated (never says which part was wrong)."""
-    if not isinstance(token, str) or not isinstance(conversation_id, int):
+    try:
+        conversation_id = clean_id(conversation_id)
+    except InvalidInput:
+        raise Unauthenticated("missing conversation or token") from None
+    if not isinstance(token, str):
         raise Unauthenticated("missing conversation or token")
     conversation = session.get(Conversation, conversation_id)
     if conversation is None or not secrets.compare_digest(conversation.token_hash,
@@ -95,17 +102,18 @@ def conversation_by_token(session: Session, conversation_id: object, token: obje
     return conversation
 
 
-def conversation_for_employee(session: Session, conversation_id: object, employee: Employee) -> Conversation:
-    """A conversation the employee may see: assigned to them or offered to them."""
-    conversation = session.get(Conversation, conversation_id) if isinstance(conversation_id, int) else None
+def conversation_for_employee(
+    session: Session, conversation_id: object, employee: Employee
+) -> Conversation:
+    """A conversation the employee may work on: assigned to them, offered to them right now, or
+    waiting in the general queue. (Marketing and admins read transcripts in their console.)"""
+    conversation = session.get(Conversation, clean_id(conversation_id, "conversation_id"))
     if conversation is None:
         raise NotFound("no such conversation")
-    if employee.access in ("admin", "marketing"):
-        return conversation
     in_general_queue = conversation.status == "offline" and conversation.employee_id is None
-    if not in_general_queue and conversation.employee_id != employee.id and not any(
-        offer.employee_id == employee.id for offer in conversation.offers
-    ):
+    offered_now = any(offer.employee_id == employee.id and offer.outcome is None
+                      for offer in conversation.offers)
+    if not (in_general_queue or offered_now or conversation.employee_id == employee.id):
         raise NotFound("no such conversation")
     return conversation
 
@@ -115,6 +123,7 @@ def append_message(
     client_id: str | None, now: datetime, employee_id: int | None = None,
 ) -> tuple[Message, bool]:
     """Store a message with the next sequence number; a repeated client_id returns the original."""
+    lock_conversation(session, conversation.id)  # before the duplicate check: a retry waits for the first try
     if client_id is not None:
         existing = session.scalar(select(Message).where(
             Message.conversation_id == conversation.id, Message.author == author,
@@ -127,7 +136,7 @@ def append_message(
         .values(last_seq=Conversation.last_seq + 1).returning(Conversation.last_seq)
         .execution_options(synchronize_session=False)
     ).scalar_one()
-    conversation.last_seq = seq
+    set_committed_value(conversation, "last_seq", seq)
     message = Message(conversation_id=conversation.id, seq=seq, author=author, body=body,
                       client_id=client_id, employee_id=employee_id, created_at=now)
     session.add(message)
@@ -143,10 +152,12 @@ def say(
     text = clean_text(body, policy.max_message_chars, "message")
     if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= 64):
         raise InvalidInput("client_id must be a short string", code="invalid_client_id")
+    lock_conversation(session, conversation.id)
     if conversation.status == "closed":
         raise ConversationClosed("this conversation is closed")
     if employee is not None and conversation.status == "offline" and conversation.employee_id is None:
         conversation.employee_id = employee.id  # answering from the general queue takes it
+        session.flush()
     if employee is not None and conversation.employee_id != employee.id:
         raise Forbidden("only the assigned colleague can write here")
     if employee is not None and conversation.status not in ("active", "offline"):
@@ -155,8 +166,9 @@ def say(
                           employee_id=employee.id if employee else None)
 
 
-def messages_after(session: Session, conversation_id: int, seq: int) -> list[Message]:
+def messages_after(session: Session, conversation_id: int, seq: object) -> list[Message]:
     """Messages past seq, in order: what a reconnecting client missed."""
+    seq = clean_seq(seq)
     return list(session.scalars(
         select(Message).where(Message.conversation_id == conversation_id, Message.seq > seq)
         .order_by(Message.seq)
@@ -169,6 +181,7 @@ def close_conversation(
     """End the conversation (idempotent); an offer still open is withdrawn.
 
     Without employee the customer closes it; an employee may close only what is theirs."""
+    lock_conversation(session, conversation.id)
     if employee is not None and conversation.employee_id != employee.id:
         raise Forbidden("only the assigned colleague can close this conversation")
     if conversation.status == "closed":
@@ -197,7 +210,7 @@ def rate(
 ) -> Rating:
     """Rate a closed conversation 1-5 (rating again replaces the earlier rating)."""
     if conversation.status != "closed":
-        raise InvalidInput("rate the conversation after it is closed", code="not_closed")
+        raise Conflict("rate the conversation after it is closed", code="not_closed")
     if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
         raise InvalidInput("stars must be a whole number from 1 to 5", code="invalid_stars")
     if comment is not None and not isinstance(comment, str):

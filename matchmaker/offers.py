@@ -9,7 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .errors import ConversationClosed, InvalidInput, NotFound, OfferNotOpen
+from .errors import ConversationClosed, NotFound, OfferNotOpen
+from .inputs import clean_id
+from .locks import lock_conversation, lock_employee
 from .models import Conversation, Employee, Offer
 from .presence import unavailability
 from .values import Match, Policy
@@ -40,6 +42,7 @@ def offer_next(
 ) -> Routed | None:
     """Offer to the best-ranked available candidate not asked yet; else take it offline.
     None when the conversation has moved on (accepted or closed meanwhile)."""
+    lock_conversation(session, conversation.id)
     if conversation.status not in ("waiting", "offered"):
         return None
     asked = {offer.employee_id: offer.outcome for offer in conversation.offers}
@@ -53,6 +56,9 @@ def offer_next(
     reasons = unavailability(session, [c.employee for c in pending], now, policy)
     for candidate in pending:
         reason = reasons[candidate.employee_id]
+        if reason is None:  # count again under the employee's lock: one offer per free seat
+            lock_employee(session, candidate.employee_id)
+            reason = unavailability(session, [candidate.employee], now, policy)[candidate.employee_id]
         if reason is not None:
             candidate.skipped = reason
             continue
@@ -92,11 +98,10 @@ def _current_route(conversation: Conversation) -> Routed:
 
 def _answer(session: Session, offer_id: object, employee_id: int, outcome: str, now: datetime) -> Offer:
     """Close an open, unexpired offer of employee_id's exactly once, whichever worker asks."""
-    if not isinstance(offer_id, int) or isinstance(offer_id, bool):
-        raise InvalidInput("offer_id must be a number", code="invalid_payload")
-    offer = session.get(Offer, offer_id)
+    offer = session.get(Offer, clean_id(offer_id, "offer_id"))
     if offer is None or offer.employee_id != employee_id:
         raise NotFound("no such offer")
+    lock_conversation(session, offer.conversation_id)
     result = session.execute(
         update(Offer)
         .where(Offer.id == offer_id, Offer.outcome.is_(None), Offer.expires_at > now)
@@ -112,17 +117,14 @@ def _answer(session: Session, offer_id: object, employee_id: int, outcome: str, 
 def accept_offer(session: Session, offer_id: object, employee_id: int, now: datetime) -> Conversation:
     """The employee takes the conversation: it becomes active and theirs."""
     offer = _answer(session, offer_id, employee_id, "accepted", now)
-    # Conditional, like the offer: a customer who closed meanwhile wins, whichever worker.
-    result = session.execute(
-        update(Conversation)
-        .where(Conversation.id == offer.conversation_id,
-               Conversation.status.in_(("waiting", "offered")))
-        .values(status="active", employee_id=employee_id, accepted_at=now)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    conversation = offer.conversation  # locked by _answer
+    if conversation.status not in ("waiting", "offered"):
         raise ConversationClosed("the customer has left this conversation")
-    session.refresh(offer.conversation)
-    return offer.conversation
+    conversation.status = "active"
+    conversation.employee_id = employee_id
+    conversation.accepted_at = now
+    session.flush()
+    return conversation
 
 
 def decline_offer(
@@ -138,10 +140,11 @@ def expire_due_offers(session: Session, policy: Policy, now: datetime) -> list[C
     """Expire every open offer past its deadline and move each conversation on."""
     due = session.scalars(
         select(Offer).where(Offer.outcome.is_(None), Offer.expires_at <= now)
-        .order_by(Offer.expires_at).with_for_update(skip_locked=True)
+        .order_by(Offer.expires_at)
     ).all()
     closed = []
     for offer in due:
+        lock_conversation(session, offer.conversation_id)
         result = session.execute(
             update(Offer).where(Offer.id == offer.id, Offer.outcome.is_(None))
             .values(outcome="expired", answered_at=now)
@@ -158,10 +161,12 @@ def expire_due_offers(session: Session, policy: Policy, now: datetime) -> list[C
 def withdraw_open_offer(session: Session, conversation: Conversation, now: datetime) -> Closed | None:
     """The conversation ended before anyone accepted: its open offer is withdrawn."""
     for offer in conversation.offers:
-        if offer.outcome is None:
-            offer.outcome = "withdrawn"
-            offer.answered_at = now
-            session.flush()
+        withdrawn = session.execute(
+            update(Offer).where(Offer.id == offer.id, Offer.outcome.is_(None))
+            .values(outcome="withdrawn", answered_at=now)
+            .execution_options(synchronize_session=False)).rowcount
+        if withdrawn:
+            session.refresh(offer)
             return Closed(offer.id, offer.employee_id, "withdrawn", None)
     return None
 

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from .accounts import hash_password
 from .errors import InvalidInput, NotFound
+from .inputs import EMAIL
 from .models import ACCESS_LEVELS, ROLES, Employee
 
 _HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
-_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 PROFILE_FIELDS = ("title", "team", "bio", "expertise")
 
 
@@ -42,7 +42,7 @@ def _list(record: dict, key: str) -> list[str]:
 def validate_employee(record: dict) -> dict:
     """The clean fields of an employee record, or InvalidInput naming the first bad field."""
     email = _text(record, "email", 254, required=True).lower()
-    if not _EMAIL.match(email):
+    if not EMAIL.match(email):
         raise InvalidInput("email does not look like an e-mail address", code="invalid_employee")
     fields = {
         "email": email, "name": _text(record, "name", 120, required=True),

@@ -6,7 +6,7 @@ import re
 
 from flask import Blueprint, jsonify, request
 
-from matchmaker import conversations, offers
+from matchmaker import conversations, intake
 from matchmaker.errors import InvalidInput
 
 from . import live, payloads
@@ -37,13 +37,9 @@ def ask():
     """Ask: rank everyone, store the question, offer it to the best available person."""
     svc = services()
     question = _question_from(request.get_json(silent=True))
-    conversations.clean_text(question.text, svc.policy.max_question_chars, "question")
-    now = svc.clock()
     with svc.transaction() as session:
-        ranking = svc.matcher.rank(session, question.text, limit=svc.policy.max_candidates)
-        conversation, token = conversations.open_conversation(
-            session, question, ranking.matches, svc.policy, now)
-        routed = offers.offer_next(session, conversation, svc.policy, now)
+        conversation, token, routed = intake.ask(session, svc.matcher, question, svc.policy,
+                                                 svc.clock())
         events = live.routed_events(session, routed)
         body = {**payloads.customer_view(conversation), "token": token}
     live.emit_all(svc.socketio, events)

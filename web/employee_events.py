@@ -98,13 +98,11 @@ class EmployeeNamespace(Namespace):
 
     @ack_errors
     def on_sync(self, data):
-        after = data.get("after_seq", 0)
-        if not isinstance(after, int) or after < 0:
-            return {"error": "invalid_payload", "message": "after_seq must be a whole number"}
         with services().transaction() as session:
             conversation = conversations.conversation_for_employee(
                 session, data.get("conversation_id"), _me(session))
-            missed = conversations.messages_after(session, conversation.id, after)
+            missed = conversations.messages_after(session, conversation.id,
+                                                  data.get("after_seq", 0))
             return {"ok": True, "conversation": payloads.conversation(conversation),
                     "messages": [payloads.message(m) for m in missed]}
 

@@ -3,7 +3,13 @@
 import pytest
 
 from matchmaker import conversations, offers
-from matchmaker.errors import ConversationClosed, Forbidden, InvalidInput, Unauthenticated
+from matchmaker.errors import (
+    Conflict,
+    ConversationClosed,
+    Forbidden,
+    InvalidInput,
+    Unauthenticated,
+)
 from matchmaker.models import Conversation, Employee, Message, Offer
 from tests.unit.conftest import online
 from tests.unit.test_offers import ask
@@ -115,7 +121,7 @@ def test_rating_and_consent_are_stored_after_close(tx, clock, active):
     conversation_id, _ = active
     with tx() as session:
         conversation = session.get(Conversation, conversation_id)
-        with pytest.raises(InvalidInput):
+        with pytest.raises(Conflict):
             conversations.rate(session, conversation, 5, "", clock())
         conversations.close_conversation(session, conversation, clock())
         conversations.rate(session, conversation, 4, "helpful", clock())

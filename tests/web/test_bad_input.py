@@ -156,3 +156,36 @@ def test_set_availability_validates_capacity(console):
         ack = dev.emit("set_availability", {"available": True, "capacity": capacity},
                        namespace=EMP, callback=True)
         assert ack["error"] == "invalid_capacity"
+
+
+def test_a_declined_offer_gives_no_further_access(app, console, customer):
+    dev = console("dev@example.test")
+    sales = console("sales@example.test")
+    asked = ask(app.test_client(), question="webhook signature verification volume discount")
+    offer_id = events(dev, EMP, "offered")[0]["offer_id"]
+    assert dev.emit("sync", {"conversation_id": asked["id"]}, namespace=EMP, callback=True)["ok"]
+    dev.emit("decline", {"offer_id": offer_id}, namespace=EMP, callback=True)
+    sales.emit("accept", {"offer_id": events(sales, EMP, "offered")[0]["offer_id"]},
+               namespace=EMP, callback=True)
+    for event in ("sync", "typing", "say"):
+        ack = dev.emit(event, {"conversation_id": asked["id"], "body": "x", "client_id": "d1"},
+                       namespace=EMP, callback=True)
+        assert ack["error"] == "not_found", event
+
+
+@pytest.mark.parametrize("value", [2**70, -1, True, 1.5])
+def test_out_of_range_ids_get_invalid_payload_not_an_internal_error(chat, value):
+    dev, widget, _ = chat
+    assert widget.emit("sync", {"after_seq": value}, namespace=CUS,
+                       callback=True)["error"] == "invalid_payload"
+    for event, payload in (("accept", {"offer_id": value}),
+                           ("sync", {"conversation_id": value}),
+                           ("say", {"conversation_id": value, "body": "x"})):
+        assert dev.emit(event, payload, namespace=EMP, callback=True)["error"] == \
+            "invalid_payload", event
+
+
+def test_a_huge_conversation_id_at_connect_is_refused(app, socketio):
+    client = socketio.test_client(app, namespace=CUS, auth={"conversation_id": 2**70,
+                                                            "token": "x"})
+    assert not client.is_connected(CUS)
