@@ -14,6 +14,7 @@ from .errors import Unauthenticated
 from .models import Employee
 
 _N, _R, _P = 2**14, 8, 1
+_DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$" + "A" * 86 + "=="
 
 
 def hash_password(password: str) -> str:
@@ -43,8 +44,8 @@ def authenticate(session: Session, email: str, password: str) -> Employee:
     employee = session.scalar(
         select(Employee).where(func.lower(Employee.email) == email.strip().lower())
     )
-    if employee is None or not employee.active or not check_password(
-        employee.password_hash, password
-    ):
+    # Unknown e-mails cost a hash too, so timing does not tell which addresses exist.
+    stored = employee.password_hash if employee is not None else _DUMMY_HASH
+    if not check_password(stored, password) or employee is None or not employee.active:
         raise Unauthenticated("wrong e-mail or password")
     return employee

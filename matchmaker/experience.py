@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .conversations import rate
-from .models import Conversation, Employee, HistoryItem, Offer, Rating
+from .models import Conversation, Employee, HistoryItem, Message, Offer, Rating
 from .ports import Encoder
-from .profiles import add_history
+from .profiles import add_history, forget_history
 
 _SATURATION = 100  # accepted conversations at which experience stops growing
 LEARN_FROM_STARS = 4  # a conversation rated this well teaches the matcher
@@ -61,13 +61,17 @@ def signal(employee: Employee, outcome: Outcome | None) -> float:
 
 def rate_and_learn(session: Session, encoder: Encoder, conversation: Conversation, stars: object,
                    comment: object, now: datetime) -> None:
-    """Store the rating; a well-rated conversation's question joins its employee's history, so
-    similar questions find them next time (once per conversation)."""
+    """Store the rating; a well-rated conversation the employee really answered teaches the
+    matcher its question (once); a rating lowered later takes the lesson back."""
     rate(session, conversation, stars, comment, now)
-    if conversation.employee_id is None or conversation.accepted_at is None:
+    if conversation.employee_id is None:
         return
-    learned = session.scalar(select(func.count(HistoryItem.id)).where(
+    learned = session.scalar(select(HistoryItem).where(
         HistoryItem.conversation_id == conversation.id))
-    if conversation.rating.stars >= LEARN_FROM_STARS and not learned:
+    answered = session.scalar(select(func.count(Message.id)).where(
+        Message.conversation_id == conversation.id, Message.author == "employee"))
+    if conversation.rating.stars >= LEARN_FROM_STARS and answered and learned is None:
         add_history(session, encoder, conversation.employee_id, [conversation.question],
                     "conversation", now, conversation_id=conversation.id)
+    elif conversation.rating.stars < LEARN_FROM_STARS and learned is not None:
+        forget_history(session, learned)

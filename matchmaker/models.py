@@ -24,9 +24,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ROLES = ("developer", "sales", "support", "management", "other")
 ACCESS_LEVELS = ("agent", "marketing", "admin")
+MAX_CAPACITY = 20  # concurrent chats one person may set
 CONVERSATION_STATUSES = ("waiting", "offered", "active", "closed", "offline")
-OFFER_OUTCOMES = ("accepted", "declined", "expired", "withdrawn")
-AUTHORS = ("customer", "employee", "system")
 
 
 def utcnow() -> datetime:

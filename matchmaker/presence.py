@@ -18,14 +18,23 @@ def connect(session: Session, employee_id: int, sid: str, now: datetime) -> None
     session.flush()
 
 
-def touch(session: Session, sid: str, now: datetime) -> None:
-    """A heartbeat: the connection is still there."""
-    session.execute(update(Presence).where(Presence.sid == sid).values(seen_at=now))
+def touch(session: Session, employee_id: int, sid: str, now: datetime) -> None:
+    """A heartbeat: the connection is still there (back again if it had been purged)."""
+    result = session.execute(update(Presence).where(Presence.sid == sid).values(seen_at=now))
+    if not result.rowcount:
+        connect(session, employee_id, sid, now)
 
 
 def disconnect(session: Session, sid: str) -> None:
     """Forget a console connection."""
     session.execute(delete(Presence).where(Presence.sid == sid))
+
+
+def sign_out(session: Session, employee_id: int) -> list[str]:
+    """Forget every console connection of this employee; returns their ids to disconnect."""
+    sids = list(session.scalars(select(Presence.sid).where(Presence.employee_id == employee_id)))
+    session.execute(delete(Presence).where(Presence.employee_id == employee_id))
+    return sids
 
 
 def purge_stale(session: Session, now: datetime, ttl_s: float) -> int:

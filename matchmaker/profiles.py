@@ -90,6 +90,17 @@ def add_history(
     return len(texts)
 
 
+def forget_history(session: Session, item: HistoryItem) -> None:
+    """Remove one history item and its vector."""
+    passage = session.scalar(select(ProfilePassage.id).where(
+        ProfilePassage.employee_id == item.employee_id, ProfilePassage.kind == "history",
+        ProfilePassage.text == item.text).limit(1))
+    if passage is not None:
+        session.execute(delete(ProfilePassage).where(ProfilePassage.id == passage))
+    session.delete(item)
+    session.flush()
+
+
 def replace_imported_history(
     session: Session, encoder: Encoder, employee_id: int, texts: Sequence[str], now: datetime
 ) -> int:

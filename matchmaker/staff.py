@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from .accounts import hash_password
 from .errors import InvalidInput, NotFound
 from .inputs import EMAIL
-from .models import ACCESS_LEVELS, ROLES, Employee
+from .models import ACCESS_LEVELS, MAX_CAPACITY, ROLES, Employee
 
 _HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 PROFILE_FIELDS = ("title", "team", "bio", "expertise")
@@ -61,7 +61,8 @@ def validate_employee(record: dict) -> dict:
     if fields["access"] not in ACCESS_LEVELS:
         raise InvalidInput(f"access must be one of {', '.join(ACCESS_LEVELS)}",
                            code="invalid_employee")
-    if not _HOURS.match(fields["working_hours"]):
+    start, _, end = fields["working_hours"].partition("-")
+    if not _HOURS.match(fields["working_hours"]) or start == end:
         raise InvalidInput("working_hours must look like 09:00-17:30", code="invalid_employee")
     try:
         ZoneInfo(fields["timezone"])
@@ -73,9 +74,20 @@ def validate_employee(record: dict) -> dict:
         fields["capacity"] = 2 if raw in (None, "") else int(raw)
     except (TypeError, ValueError):
         raise InvalidInput("capacity must be a whole number", code="invalid_employee") from None
-    if not 1 <= fields["capacity"] <= 20:
-        raise InvalidInput("capacity must be 1 to 20", code="invalid_employee")
+    if not 1 <= fields["capacity"] <= MAX_CAPACITY:
+        raise InvalidInput(f"capacity must be 1 to {MAX_CAPACITY}", code="invalid_employee")
     return fields
+
+
+def _refuse_email_clash(session: Session, email: str, employee_id: int | None) -> None:
+    """Refuse to give employee_id an e-mail another employee has (a new one was looked up by
+    e-mail already, so it cannot clash)."""
+    if employee_id is None:
+        return
+    clash = session.scalar(select(Employee.id).where(func.lower(Employee.email) == email,
+                                                     Employee.id != employee_id))
+    if clash is not None:
+        raise InvalidInput("another employee has this e-mail", code="duplicate_email")
 
 
 def find_employee(session: Session, fields: dict) -> Employee | None:
@@ -93,6 +105,7 @@ def upsert_employee(
     """Create or update the employee with this e-mail; True when the profile text changed."""
     fields = validate_employee(record)
     employee = find_employee(session, fields)
+    _refuse_email_clash(session, fields["email"], employee.id if employee else None)
     if employee is None:
         employee = Employee(created_at=now, **fields)
         session.add(employee)
@@ -115,10 +128,7 @@ def update_employee(
     if employee is None:
         raise NotFound("no such employee")
     fields = validate_employee(record)
-    clash = session.scalar(select(Employee.id).where(
-        func.lower(Employee.email) == fields["email"], Employee.id != employee_id))
-    if clash is not None:
-        raise InvalidInput("another employee has this e-mail", code="duplicate_email")
+    _refuse_email_clash(session, fields["email"], employee_id)
     changed = any(getattr(employee, key) != fields[key] for key in PROFILE_FIELDS)
     for key, value in fields.items():
         setattr(employee, key, value)

@@ -13,10 +13,6 @@ class Explanation:
     passage_kind: str
     parts: dict[str, float] = field(default_factory=dict)
 
-    def summary(self, name: str, title: str) -> str:
-        """A sentence a customer can read."""
-        return f"{name}, {title} — {self.passage}"
-
 
 @dataclass(frozen=True)
 class Match:

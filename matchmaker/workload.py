@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from .errors import InvalidInput, NotFound
-from .models import Conversation, Employee, Offer
+from .models import MAX_CAPACITY, Conversation, Employee, Offer
 
-MAX_CAPACITY = 20
+INBOX_LIMIT = 100  # newest first; older ones stay in the marketing console
+_CONVERSATION_PARTS = (selectinload(Conversation.customer), selectinload(Conversation.employee),
+                       selectinload(Conversation.rating), selectinload(Conversation.consent))
 
 
 def open_offers(session: Session, employee_id: int) -> list[Offer]:
     """Offers waiting for this employee's answer, oldest first."""
     return list(session.scalars(
         select(Offer).where(Offer.employee_id == employee_id, Offer.outcome.is_(None))
+        .options(selectinload(Offer.conversation).selectinload(Conversation.customer),
+                 selectinload(Offer.conversation).selectinload(Conversation.candidates))
         .order_by(Offer.offered_at)))
 
 
@@ -23,7 +27,7 @@ def live_conversations(session: Session, employee_id: int) -> list[Conversation]
     return list(session.scalars(
         select(Conversation).where(Conversation.employee_id == employee_id,
                                    Conversation.status == "active")
-        .order_by(Conversation.accepted_at)))
+        .options(*_CONVERSATION_PARTS).order_by(Conversation.accepted_at)))
 
 
 def inbox(session: Session, employee_id: int) -> list[Conversation]:
@@ -33,7 +37,8 @@ def inbox(session: Session, employee_id: int) -> list[Conversation]:
         select(Conversation).where(
             Conversation.status == "offline",
             or_(Conversation.employee_id == employee_id, Conversation.employee_id.is_(None)))
-        .order_by(Conversation.created_at.desc())))
+        .options(*_CONVERSATION_PARTS).order_by(Conversation.created_at.desc())
+        .limit(INBOX_LIMIT)))
 
 
 def set_availability(

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from matchmaker import offers, profiles, staff
 from matchmaker.errors import InvalidInput
-from matchmaker.models import ACCESS_LEVELS, ROLES, Employee
+from matchmaker.models import ACCESS_LEVELS, MAX_CAPACITY, ROLES, Employee
 
 from .auth import require
 from .services import services
@@ -36,7 +36,7 @@ class EmployeeForm(FlaskForm):
     bio = TextAreaField("Bio", validators=[Length(max=5000)])
     expertise = TextAreaField("Expertise (one item a line)", validators=[Length(max=5000)])
     languages = StringField("Languages (e.g. en; nl)", validators=[Length(max=100)])
-    capacity = IntegerField("Capacity (chats at once)", validators=[NumberRange(1, 20)])
+    capacity = IntegerField("Capacity (chats at once)", validators=[NumberRange(1, MAX_CAPACITY)])
     working_hours = StringField("Working hours", validators=[Length(max=20)])
     timezone = StringField("Time zone", validators=[Length(max=64)])
     active = BooleanField("Active")

@@ -73,6 +73,7 @@ def create_app(
     errors.init_app(app)
     for blueprint in (auth.bp, api.bp, pages.bp, console.bp, marketing.bp, admin.bp):
         app.register_blueprint(blueprint)
+    app.after_request(pages.security_headers)
     app.cli.add_command(cli.init_db)
     app.cli.add_command(cli.seed_demo)
     app.cli.add_command(cli.create_employee)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import (
@@ -18,7 +19,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from matchmaker import accounts
+from matchmaker import accounts, presence
 from matchmaker.errors import Unauthenticated
 from matchmaker.models import Employee
 
@@ -76,6 +77,16 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
+def _local(target: str) -> str | None:
+    """target when it is a path on this site, else None: never an open redirect."""
+    if any(ord(c) < 32 or c == "\\" for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
 def home_for(account: Account) -> str:
     return url_for("marketing.index" if account.access == "marketing" else "console.index")
 
@@ -92,17 +103,19 @@ def login():
             flash("Wrong e-mail or password.", "error")
             return render_template("login.html", form=form), 401
         login_user(account)
-        target = request.args.get("next", "")
-        # Only local paths: never an open redirect.
-        if not target.startswith("/") or target.startswith("//"):
-            target = home_for(account)
-        return redirect(target)
+        return redirect(_local(request.args.get("next", "")) or home_for(account))
     return render_template("login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Sign out here, and close this employee's open consoles (on every worker)."""
+    svc = services()
+    with svc.transaction() as session:
+        sids = presence.sign_out(session, current_user.id)
+    for sid in sids:
+        svc.socketio.server.disconnect(sid, namespace="/employee")
     logout_user()
     return redirect(url_for("auth.login"))
 

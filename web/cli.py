@@ -20,7 +20,7 @@ from embeddings.lexical import BM25Index
 from matchmaker import demo, evaluation, importing, profiles, staff
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.errors import InvalidInput
-from matchmaker.models import Employee
+from matchmaker.models import ACCESS_LEVELS, ROLES, Employee
 from matchmaker.routing import Weights
 
 from .services import make_matcher, services
@@ -74,9 +74,8 @@ def seed_demo(password: str):
 @with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["developer", "sales", "support",
-                                                          "management"]))
-@click.option("--access", default="agent", type=click.Choice(["agent", "marketing", "admin"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--access", default="agent", type=click.Choice(ACCESS_LEVELS))
 @click.option("--title", default="")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_employee(email, name, role, access, title, password):

@@ -29,7 +29,7 @@ class Settings:
     working_hours: bool = False
     sweep_interval: float = 1.0
     max_payload_bytes: int = 256 * 1024
-    widget_origins: str = ""
+    widget_origins: str = "*"  # sites that may embed the widget frame (space-separated)
 
 
 def _convert(kind: type, raw: str):

@@ -36,6 +36,7 @@ class EmployeeNamespace(Namespace):
         with svc.transaction() as session:
             presence.connect(session, current_user.id, request.sid, svc.clock())
         join_room(live.employee_room(current_user.id))
+        join_room(live.GENERAL_ROOM)
 
     def on_disconnect(self, reason=None):
         with services().transaction() as session:
@@ -50,7 +51,7 @@ class EmployeeNamespace(Namespace):
     def on_heartbeat(self, data):
         svc = services()
         with svc.transaction() as session:
-            presence.touch(session, request.sid, svc.clock())
+            presence.touch(session, _my_id(), request.sid, svc.clock())
         return {"ok": True}
 
     @ack_errors

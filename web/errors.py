@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from matchmaker.errors import (
@@ -58,7 +58,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(MatchmakerError)
     def domain_error(error: MatchmakerError):
-        return jsonify(error_body(error)), status_for(error)
+        if request.path.startswith("/api/"):
+            return jsonify(error_body(error)), status_for(error)
+        return render_template("error.html", message=str(error)), status_for(error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -31,6 +31,9 @@ def employee_room(employee_id: int) -> str:
     return f"employee:{employee_id}"
 
 
+GENERAL_ROOM = "general"  # every console: the queue of questions nobody fitted
+
+
 def to_customer(conversation_id: int, name: str, data: dict) -> Event:
     return Event(name, data, conversation_room(conversation_id), CUSTOMER_NS)
 
@@ -52,8 +55,9 @@ def routed_events(session: Session, routed: Routed | None) -> list[Event]:
     if routed.offline:
         best = session.get(Employee, routed.employee_id) if routed.employee_id else None
         events = [to_customer(conversation.id, "unavailable", {"best": payloads.person(best)})]
-        if best is not None:
-            events.append(to_employee(best.id, "inbox", payloads.conversation(conversation)))
+        inbox = payloads.conversation(conversation)
+        events.append(to_employee(best.id, "inbox", inbox) if best is not None
+                      else Event("inbox", inbox, GENERAL_ROOM, EMPLOYEE_NS))
         return events
     offer = session.get(Offer, routed.offer_id)
     return [

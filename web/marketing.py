@@ -15,8 +15,9 @@ bp = Blueprint("marketing", __name__, url_prefix="/marketing")
 
 
 def _int_arg(name: str) -> int | None:
+    """A small whole number from the query string, or None (anything else is ignored)."""
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
 
 @bp.get("/")

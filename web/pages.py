@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
+from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory
 from sqlalchemy import text
 
 from matchmaker import demo
@@ -38,3 +38,16 @@ def health():
     with services().transaction() as session:
         session.execute(text("SELECT 1"))
     return jsonify({"ok": True})
+
+
+def security_headers(response):
+    """No page is framed by other sites, except the widget by the sites allowed to embed it."""
+    if request.path == "/widget":
+        ancestors = services().settings.widget_origins
+    else:
+        ancestors = "'none'"
+        response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+    return response

@@ -8,11 +8,14 @@ from tests.unit.conftest import online
 from tests.unit.test_offers import ask
 
 
-def closed_conversation(tx, matcher, policy, clock, staff, text):
+def closed_conversation(tx, matcher, policy, clock, staff, text, answered=True):
     online(tx, clock, *staff.values())
     conversation_id, routed = ask(tx, matcher, policy, clock, text=text)
     with tx() as session:
-        offers.accept_offer(session, routed.offer_id, routed.employee_id, clock())
+        conversation = offers.accept_offer(session, routed.offer_id, routed.employee_id, clock())
+        if answered:
+            conversations.say(session, conversation, "employee", "Here is how.", "e1", policy,
+                              clock(), employee=session.get(Employee, routed.employee_id))
         conversations.close_conversation(session, session.get(Conversation, conversation_id),
                                          clock())
     return conversation_id, routed.employee_id
@@ -75,3 +78,27 @@ def test_declines_and_poor_ratings_lower_experience():
         accepted=10, ratings=10, rating_sum=10))
     assert declining < base and poorly_rated < base
     assert min(declining, poorly_rated) >= -1.0
+
+
+def test_a_conversation_the_employee_never_answered_teaches_nothing(tx, matcher, encoder, policy,
+                                                                   clock, staff):
+    conversation_id, _ = closed_conversation(tx, matcher, policy, clock, staff,
+                                             "webhook signature verification", answered=False)
+    with tx() as session:
+        experience.rate_and_learn(session, encoder, session.get(Conversation, conversation_id),
+                                  5, "", clock())
+    with tx() as session:
+        assert session.query(HistoryItem).count() == 0
+
+
+def test_lowering_the_rating_takes_the_lesson_back(tx, matcher, encoder, policy, clock, staff):
+    conversation_id, employee_id = closed_conversation(tx, matcher, policy, clock, staff,
+                                                       "webhook signature verification")
+    for stars in (5, 1):
+        with tx() as session:
+            experience.rate_and_learn(session, encoder,
+                                      session.get(Conversation, conversation_id), stars, "",
+                                      clock())
+    with tx() as session:
+        assert session.query(HistoryItem).count() == 0
+        assert session.query(ProfilePassage).filter_by(kind="history").count() == 0

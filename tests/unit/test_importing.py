@@ -84,3 +84,15 @@ def test_an_unknown_file_type_is_refused(tmp_path):
     path.write_text("x")
     with pytest.raises(InvalidInput):
         list(importing.read_rows(path))
+
+
+def test_a_reimport_giving_someone_anothers_email_is_an_error_for_that_row(tx, encoder, clock,
+                                                                            tmp_path):
+    run_import(tx, encoder, clock, DATA / "eval_experts.json")
+    experts = json.loads((DATA / "eval_experts.json").read_text())
+    experts[0]["email"] = "pricing@imported.invalid"  # the pricing expert's address
+    path = tmp_path / "clash.json"
+    path.write_text(json.dumps(experts))
+    report = run_import(tx, encoder, clock, path)
+    assert [number for number, _ in report.errors] == [1]
+    assert report.unchanged == 2

@@ -45,7 +45,7 @@ def staff(svc) -> dict[str, int]:
 
 
 def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 def login(client, email: str, password: str = PASSWORD):

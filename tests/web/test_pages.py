@@ -144,3 +144,42 @@ def test_the_playground_is_for_admins_only(app):
     client = app.test_client()
     login(client, "dev@example.test")
     assert client.get("/admin/playground?q=x").status_code == 403
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\t/evil.example", "https://evil.example",
+                                    "/\\evil.example", "javascript:alert(1)"])
+def test_sign_in_never_redirects_off_site_whatever_the_trick(app, target):
+    from tests.conftest import PASSWORD
+
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", query_string={"next": target}, data={
+        "email": "dev@example.test", "password": PASSWORD, "csrf_token": csrf_token(page)})
+    assert response.headers["Location"] == "/console/"
+
+
+def test_staff_pages_cannot_be_framed_but_the_widget_can(app):
+    client = app.test_client()
+    assert client.get("/login").headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in client.get("/").headers["Content-Security-Policy"]
+    widget = client.get("/widget")
+    assert "X-Frame-Options" not in widget.headers
+    assert widget.headers["Content-Security-Policy"] == "frame-ancestors *"
+
+
+@pytest.mark.parametrize("query", ["page=%C2%B2", "page=99999999999999999999", "employee=-1",
+                                   "rating=9"])
+def test_odd_marketing_filters_never_give_a_server_error(app, query):
+    client = app.test_client()
+    login(client, "marketing@example.test")
+    assert client.get(f"/marketing/?{query}").status_code in (200, 400)
+
+
+def test_signing_out_closes_the_open_consoles(app, socketio):
+    http = app.test_client()
+    login(http, "dev@example.test")
+    console = socketio.test_client(app, namespace="/employee", flask_test_client=http)
+    assert console.is_connected("/employee")
+    page = http.get("/console/").get_data(as_text=True)
+    http.post("/logout", data={"csrf_token": csrf_token(page)})
+    assert not console.is_connected("/employee")
