@@ -9,7 +9,7 @@ import numpy as np
 
 
 class FaissIndex:
-    """IndexFlatIP behind an id map; rebuilt whole, searched under a lock."""
+    """IndexFlatIP behind an id map; rebuilt whole or grown, searched under a lock."""
 
     def __init__(self, threads: int = 1):
         # One OpenMP thread: on two cores more threads make single queries slower.
@@ -27,6 +27,19 @@ class FaissIndex:
                                np.asarray(ids, dtype=np.int64))
         with self._lock:
             self._index, self.version = index, version
+
+    def upsert(self, ids: np.ndarray, vectors: np.ndarray, version: str) -> None:
+        """Add these (id, vector) pairs, replacing any with the same ids."""
+        with self._lock:
+            index = self._index
+        if index is None:
+            self.rebuild(ids, vectors, version)
+            return
+        ids = np.asarray(ids, dtype=np.int64)
+        with self._lock:
+            self._index.remove_ids(ids)
+            self._index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+            self.version = version
 
     @property
     def size(self) -> int:

@@ -25,16 +25,22 @@ class BM25Index:
 
     def __init__(self):
         self.version: str | None = None
+        self._tokens: dict[int, list[str]] = {}
         self._ids: list[int] = []
         self._bm25: BM25Okapi | None = None
         self._lock = threading.Lock()
 
     def rebuild(self, documents: dict[int, str], version: str) -> None:
-        ids = list(documents)
-        corpus = [tokenize(documents[i]) or ["\x00"] for i in ids]
-        bm25 = BM25Okapi(corpus) if corpus else None
+        self._tokens = {}
+        self.update(documents, version)
+
+    def update(self, documents: dict[int, str], version: str) -> None:
+        """Replace these employees' documents (idf is recomputed over everyone)."""
+        tokens = {**self._tokens, **{i: tokenize(text) or ["\x00"] for i, text in documents.items()}}
+        ids = list(tokens)
+        bm25 = BM25Okapi([tokens[i] for i in ids]) if ids else None
         with self._lock:
-            self._ids, self._bm25, self.version = ids, bm25, version
+            self._tokens, self._ids, self._bm25, self.version = tokens, ids, bm25, version
 
     def scores(self, query: str) -> dict[int, float]:
         with self._lock:

@@ -28,6 +28,10 @@ class VectorIndex(Protocol):
         """Replace the whole content with these (id, vector) pairs."""
         ...
 
+    def upsert(self, ids: np.ndarray, vectors: np.ndarray, version: str) -> None:
+        """Add these (id, vector) pairs, replacing any with the same ids."""
+        ...
+
     def search(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Return up to k (id, score) pairs, best first."""
         ...
@@ -40,6 +44,10 @@ class LexicalIndex(Protocol):
 
     def rebuild(self, documents: dict[int, str], version: str) -> None:
         """Replace the content with one document per id."""
+        ...
+
+    def update(self, documents: dict[int, str], version: str) -> None:
+        """Replace the documents of these ids, keeping the others."""
         ...
 
     def scores(self, query: str) -> dict[int, float]:

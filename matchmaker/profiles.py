@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, true
 from sqlalchemy.orm import Session
 
 from .models import Employee, HistoryItem, ProfilePassage
@@ -137,18 +137,56 @@ def sync_indexes(session: Session, index: VectorIndex, centroids: VectorIndex,
     version = index_version(session)
     if index.version == centroids.version == lexical.version == version:
         return
-    rows = session.execute(select(ProfilePassage.id, ProfilePassage.employee_id,
-                                  ProfilePassage.text, ProfilePassage.vector)
-                           .order_by(ProfilePassage.id)).all()
+    added = None
+    if index.version == centroids.version == lexical.version:
+        added = _appended_since(session, index.version, version)
+    if added is None:
+        rows = _passages(session, true())
+        ids, vectors = _vectors(rows)
+        index.rebuild(ids, vectors, version)
+        centroids.rebuild(*_centroids(rows, vectors), version)
+        lexical.rebuild(_documents(rows), version)
+        return
+    # Only new passages (a learned conversation, a new hire): touch just those employees.
+    index.upsert(*_vectors(added), version)
+    owners = {row.employee_id for row in added}
+    rows = _passages(session, ProfilePassage.employee_id.in_(owners))
+    centroids.upsert(*_centroids(rows, _vectors(rows)[1]), version)
+    lexical.update(_documents(rows), version)
+
+
+_PASSAGE_COLUMNS = (ProfilePassage.id, ProfilePassage.employee_id, ProfilePassage.text,
+                    ProfilePassage.vector)
+
+
+def _passages(session: Session, where) -> list:
+    return list(session.execute(select(*_PASSAGE_COLUMNS).where(where)
+                                .order_by(ProfilePassage.id)))
+
+
+def _appended_since(session: Session, old: str | None, new: str) -> list | None:
+    """The passages added since version old, when nothing was removed; None otherwise."""
+    if old is None:
+        return None
+    (old_count, old_top), (new_count, new_top) = (map(int, v.split(":")) for v in (old, new))
+    if new_count <= old_count or new_top <= old_top:
+        return None
+    rows = _passages(session, ProfilePassage.id > old_top)
+    return rows if len(rows) == new_count - old_count else None
+
+
+def _vectors(rows) -> tuple[np.ndarray, np.ndarray]:
     ids = np.array([row.id for row in rows], dtype=np.int64)
     vectors = (np.stack([np.frombuffer(row.vector, dtype=np.float32) for row in rows])
                if rows else np.zeros((0, 0), dtype=np.float32))
-    index.rebuild(ids, vectors, version)
-    centroids.rebuild(*_centroids(rows, vectors), version)
+    return ids, vectors
+
+
+def _documents(rows) -> dict[int, str]:
     documents: dict[int, list[str]] = {}
     for row in rows:
         documents.setdefault(row.employee_id, []).append(row.text)
-    lexical.rebuild({eid: " ".join(texts) for eid, texts in documents.items()}, version)
+    return {eid: " ".join(texts) for eid, texts in documents.items()}
 
 
 def _centroids(rows, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

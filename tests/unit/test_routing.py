@@ -113,3 +113,36 @@ def test_the_kind_of_question_favours_the_matching_role(tx, matcher, staff):
         technical = matcher.question_kinds(matcher.encoder.encode(
             ["a technical question about an API integration error"])[0])
     assert max(technical, key=technical.get) == "technical"
+
+
+def test_new_passages_update_the_indexes_in_place_like_a_full_rebuild(tx, encoder, matcher,
+                                                                      staff, clock):
+    from embeddings.index import FaissIndex
+    from embeddings.lexical import BM25Index
+    from matchmaker.routing import Matcher
+
+    question = "zanzibar gateway webhook"
+    with tx() as session:
+        matcher.rank(session, question)
+        passages_before = id(matcher.index._index)
+        profiles.add_history(session, encoder, staff["sales@example.test"],
+                             ["zanzibar gateway setup"], "conversation", clock())
+    with tx() as session:
+        grown = matcher.rank(session, question)
+        fresh = Matcher(encoder, FaissIndex(), FaissIndex(), BM25Index()).rank(session, question)
+    assert id(matcher.index._index) == passages_before  # grown, not rebuilt
+    assert grown == fresh
+    assert grown.matches[0].employee_id == staff["sales@example.test"]
+
+
+def test_removed_passages_rebuild_the_indexes(tx, encoder, matcher, staff):
+    with tx() as session:
+        matcher.rank(session, "webhook signature")
+        before = id(matcher.index._index)
+        employee = session.get(Employee, staff["dev@example.test"])
+        employee.expertise = ["gardening"]
+        profiles.embed_employees(session, encoder, [employee])
+    with tx() as session:
+        matches = matcher.rank(session, "webhook signature").matches
+    assert id(matcher.index._index) != before
+    assert "webhook signature verification" not in [m.explanation.passage for m in matches]
