@@ -166,6 +166,16 @@ def say(
                           employee_id=employee.id if employee else None)
 
 
+def typing_recipient(conversation: Conversation, employee: Employee | None) -> int | None:
+    """Who sees a typing indicator: the customer (their conversation id) when its employee
+    types, the assigned employee (their id) when the customer types; None: nobody."""
+    if conversation.status not in ("active", "offline") or conversation.employee_id is None:
+        return None
+    if employee is None:
+        return conversation.employee_id
+    return conversation.id if conversation.employee_id == employee.id else None
+
+
 def messages_after(session: Session, conversation_id: int, seq: object) -> list[Message]:
     """Messages past seq, in order: what a reconnecting client missed."""
     seq = clean_seq(seq)

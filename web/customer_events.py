@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask import session as client_session
-from flask_socketio import ConnectionRefusedError, Namespace, join_room
+from flask_socketio import ConnectionRefusedError, join_room
 
 from matchmaker import conversations, experience
 from matchmaker.errors import MatchmakerError
 from matchmaker.models import Conversation
 
 from . import live, payloads
-from .errors import ack_errors
+from .errors import StrictNamespace, ack_errors
 from .services import services
 
 _KEY = "customer_conversation_id"
@@ -21,7 +21,7 @@ def _mine(session) -> Conversation:
     return conversations.get_conversation(session, client_session[_KEY])
 
 
-class CustomerNamespace(Namespace):
+class CustomerNamespace(StrictNamespace):
     """Events a customer's widget may send; nothing per client is kept on this object."""
 
     def on_connect(self, auth=None):
@@ -34,11 +34,6 @@ class CustomerNamespace(Namespace):
             raise ConnectionRefusedError(error.code) from None
         client_session[_KEY] = conversation.id
         join_room(live.conversation_room(conversation.id))
-
-    def trigger_event(self, event, *args):
-        if event not in ("connect", "disconnect") and not hasattr(self, f"on_{event}"):
-            return {"error": "unknown_event", "message": f"no event named {event!r}"}
-        return super().trigger_event(event, *args)
 
     @ack_errors
     def on_sync(self, data):
@@ -67,11 +62,11 @@ class CustomerNamespace(Namespace):
     def on_typing(self, data):
         svc = services()
         with svc.transaction() as session:
-            employee_id = _mine(session).employee_id
-        if employee_id is not None:
-            svc.socketio.emit("typing", {"conversation_id": client_session[_KEY],
-                                         "author": "customer", "typing": bool(data.get("typing"))},
-                              to=live.employee_room(employee_id), namespace=live.EMPLOYEE_NS)
+            recipient = conversations.typing_recipient(_mine(session), None)
+        if recipient is not None:
+            live.emit_all(svc.socketio, [live.to_employee(recipient, "typing", {
+                "conversation_id": client_session[_KEY], "author": "customer",
+                "typing": bool(data.get("typing"))})])
         return {"ok": True}
 
     @ack_errors

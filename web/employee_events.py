@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, Namespace, join_room
+from flask_socketio import ConnectionRefusedError, join_room
 
 from matchmaker import conversations, offers, presence, workload
 from matchmaker.errors import Unauthenticated
 from matchmaker.models import Employee
 
 from . import live, payloads
-from .errors import ack_errors
+from .errors import StrictNamespace, ack_errors
 from .services import services
 
 
@@ -26,7 +26,7 @@ def _me(session) -> Employee:
     return session.get(Employee, _my_id())
 
 
-class EmployeeNamespace(Namespace):
+class EmployeeNamespace(StrictNamespace):
     """Events the console may send; who is asking comes from the signed-in session."""
 
     def on_connect(self, auth=None):
@@ -41,11 +41,6 @@ class EmployeeNamespace(Namespace):
     def on_disconnect(self, reason=None):
         with services().transaction() as session:
             presence.disconnect(session, request.sid)
-
-    def trigger_event(self, event, *args):
-        if event not in ("connect", "disconnect") and not hasattr(self, f"on_{event}"):
-            return {"error": "unknown_event", "message": f"no event named {event!r}"}
-        return super().trigger_event(event, *args)
 
     @ack_errors
     def on_heartbeat(self, data):
@@ -126,13 +121,13 @@ class EmployeeNamespace(Namespace):
     def on_typing(self, data):
         svc = services()
         with svc.transaction() as session:
+            me = _me(session)
             conversation = conversations.conversation_for_employee(
-                session, data.get("conversation_id"), _me(session))
-            mine = conversation.employee_id == _my_id() and conversation.status in ("active",
-                                                                                    "offline")
-        if mine:
-            svc.socketio.emit("typing", {"author": "employee", "typing": bool(data.get("typing"))},
-                              to=live.conversation_room(conversation.id), namespace=live.CUSTOMER_NS)
+                session, data.get("conversation_id"), me)
+            recipient = conversations.typing_recipient(conversation, me)
+        if recipient is not None:
+            live.emit_all(svc.socketio, [live.to_customer(
+                recipient, "typing", {"author": "employee", "typing": bool(data.get("typing"))})])
         return {"ok": True}
 
     @ack_errors

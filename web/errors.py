@@ -6,6 +6,7 @@ import functools
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_socketio import Namespace
 from werkzeug.exceptions import HTTPException
 
 from matchmaker.errors import (
@@ -51,6 +52,15 @@ def ack_errors(handler):
             return {"error": "internal", "message": "something went wrong; nothing was changed"}
 
     return wrapper
+
+
+class StrictNamespace(Namespace):
+    """A namespace that answers an unknown event with an error ack instead of silence."""
+
+    def trigger_event(self, event, *args):
+        if event not in ("connect", "disconnect") and not hasattr(self, f"on_{event}"):
+            return {"error": "unknown_event", "message": f"no event named {event!r}"}
+        return super().trigger_event(event, *args)
 
 
 def init_app(app: Flask) -> None:
