@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .errors import Unauthenticated
@@ -42,7 +42,7 @@ def check_password(stored: str, password: str) -> bool:
 def authenticate(session: Session, email: str, password: str) -> Employee:
     """The active employee with these credentials, or Unauthenticated."""
     employee = session.scalar(
-        select(Employee).where(func.lower(Employee.email) == email.strip().lower())
+        select(Employee).where(Employee.email == email.strip().lower())
     )
     # Unknown e-mails cost a hash too, so timing does not tell which addresses exist.
     stored = employee.password_hash if employee is not None else _DUMMY_HASH

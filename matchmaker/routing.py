@@ -84,8 +84,9 @@ class Matcher:
 
     def rank(self, session: Session, question: str, limit: int = 10) -> Ranking:
         """Active employees best placed to answer question, best first."""
-        self.sync(session)
+        # Encode before the first query: on SQLite that query takes the write lock.
         vector = self.encoder.encode([question])[0]
+        self.sync(session)
         signals = self._signals(session, vector, question)
         employees = {e.id: e for e in session.scalars(select(Employee).where(
             Employee.id.in_(signals.evidence), Employee.active.is_(True)))}

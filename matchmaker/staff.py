@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .accounts import hash_password
@@ -41,7 +41,7 @@ def _list(record: dict, key: str) -> list[str]:
 
 def validate_employee(record: dict) -> dict:
     """The clean fields of an employee record, or InvalidInput naming the first bad field."""
-    email = _text(record, "email", 254, required=True).lower()
+    email = _text(record, "email", 254, required=True).lower()  # stored lower-case: one index
     if not EMAIL.match(email):
         raise InvalidInput("email does not look like an e-mail address", code="invalid_employee")
     fields = {
@@ -84,7 +84,7 @@ def _refuse_email_clash(session: Session, email: str, employee_id: int | None) -
     e-mail already, so it cannot clash)."""
     if employee_id is None:
         return
-    clash = session.scalar(select(Employee.id).where(func.lower(Employee.email) == email,
+    clash = session.scalar(select(Employee.id).where(Employee.email == email,
                                                      Employee.id != employee_id))
     if clash is not None:
         raise InvalidInput("another employee has this e-mail", code="duplicate_email")
@@ -96,7 +96,7 @@ def find_employee(session: Session, fields: dict) -> Employee | None:
         employee = session.scalar(select(Employee).where(Employee.external_id == fields["external_id"]))
         if employee is not None:
             return employee
-    return session.scalar(select(Employee).where(func.lower(Employee.email) == fields["email"]))
+    return session.scalar(select(Employee).where(Employee.email == fields["email"]))
 
 
 def upsert_employee(
@@ -144,6 +144,6 @@ def create_employee(
 ) -> Employee:
     """Add a new employee; an e-mail already in use is an error, never a silent update."""
     email = validate_employee(record)["email"]
-    if session.scalar(select(Employee.id).where(func.lower(Employee.email) == email)):
+    if session.scalar(select(Employee.id).where(Employee.email == email)):
         raise InvalidInput("another employee has this e-mail", code="duplicate_email")
     return upsert_employee(session, record, now, password)[0]
