@@ -113,7 +113,7 @@ class ProfilePassage(Base):
     """One embedded piece of an employee's profile; the FAISS index is rebuilt from these."""
 
     __tablename__ = "profile_passages"
-    # AUTOINCREMENT so SQLite never reuses an id: (count, max id) then identifies the content.
+    # Ids are never reused on SQLite either, so a passage id names one text for good.
     __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,6 +123,16 @@ class ProfilePassage(Base):
     vector: Mapped[bytes] = mapped_column(LargeBinary)
 
     employee: Mapped[Employee] = relationship(back_populates="passages")
+
+
+class PassageGeneration(Base):
+    """Counts removals of profile passages (one row). With the highest passage id it tells a
+    process whether its caches are current, only behind by new passages, or stale."""
+
+    __tablename__ = "passage_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Presence(Base):

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import delete, func, select, true
+from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.orm import Session
 
-from .models import Employee, HistoryItem, ProfilePassage
+from .models import Employee, HistoryItem, PassageGeneration, ProfilePassage
 from .ports import Encoder, LexicalIndex, VectorIndex
 
 PROFILE_KINDS = ("title", "expertise", "bio", "summary")
@@ -64,8 +64,7 @@ def embed_employees(session: Session, encoder: Encoder, employees: list[Employee
     if not employees:
         return 0
     ids = [employee.id for employee in employees]
-    session.execute(delete(ProfilePassage).where(
-        ProfilePassage.employee_id.in_(ids), ProfilePassage.kind.in_(PROFILE_KINDS)))
+    _remove(session, (ProfilePassage.employee_id.in_(ids), ProfilePassage.kind.in_(PROFILE_KINDS)))
     rows = [(e.id, kind, text) for e in employees for kind, text in profile_passages(e)]
     _store(session, encoder, rows)
     session.flush()
@@ -96,7 +95,7 @@ def forget_history(session: Session, item: HistoryItem) -> None:
         ProfilePassage.employee_id == item.employee_id, ProfilePassage.kind == "history",
         ProfilePassage.text == item.text).limit(1))
     if passage is not None:
-        session.execute(delete(ProfilePassage).where(ProfilePassage.id == passage))
+        _remove(session, (ProfilePassage.id == passage,))
     session.delete(item)
     session.flush()
 
@@ -116,18 +115,28 @@ def replace_imported_history(
         HistoryItem.employee_id == employee_id)))
     stale = [text for text in existing if text not in learned]
     if stale:
-        session.execute(delete(ProfilePassage).where(
-            ProfilePassage.employee_id == employee_id, ProfilePassage.kind == "history",
-            ProfilePassage.text.in_(stale)))
+        _remove(session, (ProfilePassage.employee_id == employee_id,
+                          ProfilePassage.kind == "history", ProfilePassage.text.in_(stale)))
     return add_history(session, encoder, employee_id, wanted, "import", now)
 
 
+def _remove(session: Session, where: tuple) -> None:
+    """Delete passages; any removal makes every process rebuild its caches."""
+    if session.execute(delete(ProfilePassage).where(*where)).rowcount:
+        bumped = session.execute(update(PassageGeneration).where(PassageGeneration.id == 1)
+                                 .values(generation=PassageGeneration.generation + 1))
+        if not bumped.rowcount:
+            session.add(PassageGeneration(id=1, generation=1))
+        session.flush()
+
+
 def index_version(session: Session) -> str:
-    """Identifies the stored passages: ids only grow, so (count, max id) changes on any edit."""
-    count, top = session.execute(
-        select(func.count(ProfilePassage.id), func.max(ProfilePassage.id))
-    ).one()
-    return f"{count}:{top or 0}"
+    """Identifies the stored passages as "generation:highest id", two index look-ups: new
+    passages raise the id, removals raise the generation."""
+    generation = session.scalar(select(PassageGeneration.generation).where(
+        PassageGeneration.id == 1)) or 0
+    top = session.scalar(select(func.max(ProfilePassage.id))) or 0
+    return f"{generation}:{top}"
 
 
 def sync_indexes(session: Session, index: VectorIndex, centroids: VectorIndex,
@@ -168,11 +177,10 @@ def _appended_since(session: Session, old: str | None, new: str) -> list | None:
     """The passages added since version old, when nothing was removed; None otherwise."""
     if old is None:
         return None
-    (old_count, old_top), (new_count, new_top) = (map(int, v.split(":")) for v in (old, new))
-    if new_count <= old_count or new_top <= old_top:
+    (old_generation, old_top), (generation, top) = (map(int, v.split(":")) for v in (old, new))
+    if generation != old_generation or top <= old_top:
         return None
-    rows = _passages(session, ProfilePassage.id > old_top)
-    return rows if len(rows) == new_count - old_count else None
+    return _passages(session, ProfilePassage.id > old_top)
 
 
 def _vectors(rows) -> tuple[np.ndarray, np.ndarray]:
@@ -204,7 +212,7 @@ def reembed_everyone(session: Session, encoder: Encoder, batch: int = 64,
                      progress=lambda n: None) -> int:
     """Re-embed every profile and history item (after switching the model); returns passages."""
     employees = list(session.scalars(select(Employee).order_by(Employee.id)))
-    session.execute(delete(ProfilePassage))
+    _remove(session, ())
     total = 0
     for start in range(0, len(employees), batch):
         chunk = employees[start:start + batch]
