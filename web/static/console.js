@@ -11,12 +11,9 @@
   const root = document.getElementById("console");
   if (!root) return;
 
+  const common = window.MatchmakerCommon; // common.js
+  const { MAX_MESSAGE, TYPING_SHOWN_MS, el, linkified, submitOnEnter, initials, sentence, randomId } = common;
   const HEARTBEAT_MS = 20000;
-  const ACK_TIMEOUT_MS = 10000;
-  const MAX_MESSAGE = 4000;
-  const TYPING_THROTTLE_MS = 2000;
-  const TYPING_IDLE_MS = 3000;
-  const TYPING_SHOWN_MS = 5000;
   const BASE_TITLE = document.title;
 
   const state = {
@@ -27,41 +24,16 @@
     selected: null,
     askedPermission: false,
     audio: null,
-    typing: { id: null, sentAt: 0, active: false, idle: null },
   };
   const ui = {};
 
+  const { request, emitQuietly, sendUntilAnswered } = common.socketClient(
+    () => state.socket, { offlineMessage: "not connected; try again in a moment" });
+  // My typing, per conversation: typingChanged(hasText, conversationId).
+  const { changed: typingChanged, stop: stopTyping } = common.typingNotifier(
+    (conversationId, typing) => emitQuietly("typing", { conversation_id: conversationId, typing }));
+
   /* ---------- small helpers (text only; never innerHTML) ---------- */
-
-  function el(tag, props = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props)) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key === "className") node.className = value;
-      else if (key === "dataset") Object.assign(node.dataset, value);
-      else if (key === "text") node.textContent = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : value);
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
-
-  function linkified(text) {
-    const out = document.createDocumentFragment();
-    const pattern = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
-    let last = 0;
-    for (const match of text.matchAll(pattern)) {
-      out.appendChild(document.createTextNode(text.slice(last, match.index)));
-      out.appendChild(el("a", { href: match[0], target: "_blank", rel: "noopener noreferrer", text: match[0] }));
-      last = match.index + match[0].length;
-    }
-    out.appendChild(document.createTextNode(text.slice(last)));
-    return out;
-  }
 
   /** Python's isoformat may carry microseconds; keep milliseconds so every browser parses it. */
   function parseTime(iso) {
@@ -94,40 +66,11 @@
     return (conv && conv.customer_name) || "Anonymous visitor";
   }
 
-  function sentence(message) {
-    const text = String(message || "Something went wrong");
-    return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".");
-  }
-
-  function randomId(length) {
-    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    return Array.from(crypto.getRandomValues(new Uint8Array(length)), (b) => alphabet[b & 63]).join("");
-  }
-
   function toast(message, kind = "info") {
     const item = el("div", { className: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status", text: message });
     ui.toasts.appendChild(item);
     setTimeout(() => item.classList.add("toast-leaving"), 4500);
     setTimeout(() => item.remove(), 5000);
-  }
-
-  /* ---------- socket requests ---------- */
-
-  function request(event, payload) {
-    const socket = state.socket;
-    if (!socket || !socket.connected) {
-      return Promise.resolve({ error: "offline", message: "not connected; try again in a moment" });
-    }
-    return new Promise((resolve) => {
-      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, ack) => {
-        if (err) resolve({ error: "timeout", message: "no answer from the server; try again" });
-        else resolve(ack || { error: "empty", message: "no answer from the server" });
-      });
-    });
-  }
-
-  function emitQuietly(event, payload) {
-    if (state.socket && state.socket.connected) state.socket.emit(event, payload, () => {});
   }
 
   /* ---------- layout ---------- */
@@ -166,11 +109,6 @@
   function sideSection(title, count, list) {
     return el("section", { className: "side-section" },
       el("h2", {}, title, " ", count), list);
-  }
-
-  function initials(name) {
-    const parts = String(name || "?").trim().split(/\s+/);
-    return ((parts[0] || "?")[0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
   }
 
   function setConnection(kind) {
@@ -471,15 +409,8 @@
   }
 
   function emitSay(chat, pending) {
-    const socket = state.socket;
-    if (!socket || !socket.connected || pending.inflight) return; // retried after reconnect
-    pending.inflight = true;
-    const attempt = (pending.attempt = (pending.attempt || 0) + 1);
     const payload = { conversation_id: chat.conv.id, body: pending.body, client_id: pending.client_id };
-    socket.timeout(ACK_TIMEOUT_MS).emit("say", payload, (err, ack) => {
-      if (attempt !== pending.attempt) return;
-      pending.inflight = false;
-      if (err) return setTimeout(() => emitSay(chat, pending), 2000); // same client_id: stored once
+    sendUntilAnswered("say", payload, pending, (ack) => {
       if (ack && ack.ok) {
         addMessage(chat, ack.message);
         renderLists();
@@ -598,13 +529,8 @@
       event.preventDefault();
       submitReply(chat);
     });
-    ui.input.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        form.requestSubmit();
-      }
-    });
-    ui.input.addEventListener("input", () => typingChanged(chat, ui.input.value.trim() !== ""));
+    submitOnEnter(ui.input, () => form.requestSubmit());
+    ui.input.addEventListener("input", () => typingChanged(ui.input.value.trim() !== "", chat.conv.id));
     ui.footer.replaceChildren(...[offlineNote, form].filter(Boolean));
     if (hadFocus) ui.input.focus();
   }
@@ -657,9 +583,7 @@
   }
 
   function scrollToEnd(force) {
-    const s = ui.scroller;
-    if (!s) return;
-    if (force || s.scrollHeight - s.scrollTop - s.clientHeight < 160) s.scrollTop = s.scrollHeight;
+    common.scrollToEnd(ui.scroller, force, 160);
   }
 
   function renderEnded(chat) {
@@ -692,25 +616,6 @@
   }
 
   /* ---------- typing ---------- */
-
-  function typingChanged(chat, hasText) {
-    const t = state.typing;
-    clearTimeout(t.idle);
-    if (!hasText) return stopTyping();
-    const now = Date.now();
-    if (t.id !== chat.conv.id || now - t.sentAt >= TYPING_THROTTLE_MS) {
-      Object.assign(t, { id: chat.conv.id, sentAt: now, active: true });
-      emitQuietly("typing", { conversation_id: chat.conv.id, typing: true });
-    }
-    t.idle = setTimeout(stopTyping, TYPING_IDLE_MS);
-  }
-
-  function stopTyping() {
-    const t = state.typing;
-    clearTimeout(t.idle);
-    if (t.active && t.id !== null) emitQuietly("typing", { conversation_id: t.id, typing: false });
-    Object.assign(t, { active: false, sentAt: 0 });
-  }
 
   function customerTyping(data) {
     const chat = state.chats.get(data.conversation_id);

@@ -10,12 +10,9 @@
 
   const VISITOR_KEY = "matchmaker.visitor";
   const CONVERSATION_KEY = "matchmaker.conversation";
-  const MAX_MESSAGE = 4000;
   const MAX_QUESTION = 2000;
-  const ACK_TIMEOUT_MS = 10000;
-  const TYPING_THROTTLE_MS = 2000;
-  const TYPING_IDLE_MS = 3000;
-  const TYPING_SHOWN_MS = 5000;
+  const common = window.MatchmakerCommon; // common.js
+  const { MAX_MESSAGE, TYPING_SHOWN_MS, el, linkified, submitOnEnter, initials, randomId } = common;
 
   const root = document.getElementById("mm-widget");
   const params = new URLSearchParams(location.search);
@@ -32,50 +29,17 @@
     employee: null,
     asking: null,
     contact: { name: "", email: "" },
-    typing: { sentAt: 0, active: false, idle: null },
     theirTyping: null,
   };
   const ui = {};
 
-  /* ---------- small DOM helpers (text only; never innerHTML) ---------- */
+  const { request, emitQuietly, sendUntilAnswered } = common.socketClient(
+    () => state.socket, { offlineMessage: "You are offline; try again in a moment" });
+  // My typing: one conversation, so no key.
+  const { changed: typingChanged, stop: stopTyping } = common.typingNotifier(
+    (_, typing) => emitQuietly("typing", { typing }));
 
-  function el(tag, props = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props)) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key === "className") node.className = value;
-      else if (key === "dataset") Object.assign(node.dataset, value);
-      else if (key === "text") node.textContent = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : value);
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
-
-  /** Text with http(s) links made clickable, built from text nodes and anchors only. */
-  function linkified(text) {
-    const out = document.createDocumentFragment();
-    const pattern = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
-    let last = 0;
-    for (const match of text.matchAll(pattern)) {
-      out.appendChild(document.createTextNode(text.slice(last, match.index)));
-      const link = el("a", { href: match[0], target: "_blank", rel: "noopener noreferrer" });
-      link.textContent = match[0];
-      out.appendChild(link);
-      last = match.index + match[0].length;
-    }
-    out.appendChild(document.createTextNode(text.slice(last)));
-    return out;
-  }
-
-  function initials(name) {
-    const parts = String(name || "?").trim().split(/\s+/);
-    return ((parts[0] || "?")[0] + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
-  }
+  /* ---------- small helpers (text only; never innerHTML) ---------- */
 
   function firstName(name) {
     return String(name || "").trim().split(/\s+/)[0] || "Your colleague";
@@ -87,8 +51,7 @@
   }
 
   function sentence(message) {
-    const text = String(message || "Something went wrong. Please try again.");
-    return text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".");
+    return common.sentence(message, "Something went wrong. Please try again.");
   }
 
   /* ---------- storage ---------- */
@@ -111,12 +74,6 @@
       if (value === null) memoryStore.delete(key);
       else memoryStore.set(key, value);
     }
-  }
-
-  function randomId(length) {
-    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    const bytes = crypto.getRandomValues(new Uint8Array(length));
-    return Array.from(bytes, (b) => alphabet[b & 63]).join("");
   }
 
   function visitorId() {
@@ -257,15 +214,6 @@
     if (!EMBEDDED || document.hasFocus()) question.focus({ preventScroll: true });
   }
 
-  function submitOnEnter(textarea, submit) {
-    textarea.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-        event.preventDefault();
-        submit();
-      }
-    });
-  }
-
   async function ask({ question, name, email, button, error }) {
     const text = question.value.trim();
     const showError = (message) => {
@@ -344,10 +292,7 @@
   }
 
   function scrollToEnd(force) {
-    const s = ui.scroller;
-    if (!s) return;
-    const nearEnd = s.scrollHeight - s.scrollTop - s.clientHeight < 120;
-    if (force || nearEnd) s.scrollTop = s.scrollHeight;
+    common.scrollToEnd(ui.scroller, force, 120);
   }
 
   /* The banner above the messages says who is being asked, who joined, or what to do now. */
@@ -508,14 +453,7 @@
   }
 
   function emitSay(pending) {
-    const socket = state.socket;
-    if (!socket || !socket.connected || pending.inflight) return; // sent after (re)connect
-    pending.inflight = true;
-    const attempt = (pending.attempt = (pending.attempt || 0) + 1);
-    socket.timeout(ACK_TIMEOUT_MS).emit("say", { body: pending.body, client_id: pending.client_id }, (err, ack) => {
-      if (attempt !== pending.attempt) return; // a later attempt (after a reconnect) owns it now
-      pending.inflight = false;
-      if (err) return setTimeout(() => emitSay(pending), 2000); // same client_id: stored once
+    sendUntilAnswered("say", { body: pending.body, client_id: pending.client_id }, pending, (ack) => {
       if (ack && ack.ok) renderMessage(ack.message);
       else failPending(pending, ack && ack.message);
     });
@@ -526,27 +464,6 @@
   }
 
   /* ---------- typing ---------- */
-
-  function typingChanged(hasText) {
-    const t = state.typing;
-    clearTimeout(t.idle);
-    if (!hasText) return stopTyping();
-    const now = Date.now();
-    if (now - t.sentAt >= TYPING_THROTTLE_MS) {
-      t.sentAt = now;
-      t.active = true;
-      emitQuietly("typing", { typing: true });
-    }
-    t.idle = setTimeout(stopTyping, TYPING_IDLE_MS);
-  }
-
-  function stopTyping() {
-    const t = state.typing;
-    clearTimeout(t.idle);
-    if (t.active) emitQuietly("typing", { typing: false });
-    t.active = false;
-    t.sentAt = 0;
-  }
 
   function showTheirTyping(typing) {
     if (!ui.typingIndicator) return;
@@ -672,23 +589,6 @@
   }
 
   /* ---------- the socket ---------- */
-
-  function request(event, payload) {
-    const socket = state.socket;
-    if (!socket || !socket.connected) {
-      return Promise.resolve({ error: "offline", message: "You are offline; try again in a moment" });
-    }
-    return new Promise((resolve) => {
-      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, ack) => {
-        if (err) resolve({ error: "timeout", message: "No answer from the server; try again" });
-        else resolve(ack || { error: "empty", message: "No answer from the server" });
-      });
-    });
-  }
-
-  function emitQuietly(event, payload) {
-    if (state.socket && state.socket.connected) state.socket.emit(event, payload, () => {});
-  }
 
   function connect() {
     const c = state.conversation;
