@@ -18,6 +18,6 @@ def ask(session: Session, matcher: Matcher, question: Question, policy: Policy, 
         ) -> tuple[Conversation, str, Routed | None]:
     """Open the conversation (returns it, its secret token and where it was routed)."""
     text = clean_text(question.text, policy.max_question_chars, "question")  # before encoding
-    ranking = matcher.rank(session, text, limit=policy.max_candidates)
+    ranking = matcher.rank(session, text, limit=policy.max_candidates, language=question.language)
     conversation, token = open_conversation(session, question, ranking.matches, policy, now)
     return conversation, token, offer_next(session, conversation, policy, now)

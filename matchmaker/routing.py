@@ -29,6 +29,14 @@ KIND_PROTOTYPES = {
 ROLE_KIND = {"developer": "technical", "sales": "commercial", "support": "support"}
 
 
+def speaks(employee: Employee, language: str | None) -> bool:
+    """Whether the employee speaks language ("nl-BE" counts as "nl"); unknown means yes."""
+    if not language or not employee.languages:
+        return True
+    base = language.lower().split("-")[0]
+    return base in {spoken.lower().split("-")[0] for spoken in employee.languages}
+
+
 @dataclass(frozen=True)
 class Weights:
     """How the signals add up: one set of defaults for every company, chosen on three public
@@ -38,6 +46,7 @@ class Weights:
     gist: float = 1.0  # cosine of the normalised mean of all their passages
     words: float = 0.15  # BM25, relative to the best BM25 score for this question
     role: float = 0.05  # the kind of question against the person's role
+    language: float = 0.1  # taken off when the person does not speak the question's language
     experience: float = 0.05  # past outcomes, bounded to [-1, 1] before weighting
     tie_margin: float = 0.01  # scores this close are a tie, broken by the lighter load
     passages: int = 200  # nearest passages read per question
@@ -82,8 +91,10 @@ class Matcher:
         """Bring the indexes up to the database (cheap when nothing changed)."""
         sync_indexes(session, self.index, self.centroids, self.lexical)
 
-    def rank(self, session: Session, question: str, limit: int = 10) -> Ranking:
-        """Active employees best placed to answer question, best first."""
+    def rank(self, session: Session, question: str, limit: int = 10,
+             language: str | None = None) -> Ranking:
+        """Active employees best placed to answer question (asked in language, when known),
+        best first."""
         # Encode before the first query: on SQLite that query takes the write lock.
         vector = self.encoder.encode([question])[0]
         self.sync(session)
@@ -94,7 +105,7 @@ class Matcher:
             return Ranking([], 0.0)
         kinds = self.question_kinds(vector)
         outcomes = experience.outcomes(session, list(employees))
-        matches = [self._score(employee, signals, kinds, outcomes.get(eid))
+        matches = [self._score(employee, signals, kinds, outcomes.get(eid), language)
                    for eid, employee in employees.items()]
         matches.sort(key=lambda m: (-m.score, m.employee_id))
         matches = self._break_ties(session, matches)[:limit]
@@ -139,7 +150,7 @@ class Matcher:
         return signals
 
     def _score(self, employee: Employee, signals: _Signals, kinds: dict[str, float],
-               outcome: experience.Outcome | None) -> Match:
+               outcome: experience.Outcome | None, language: str | None) -> Match:
         w = self.weights
         evidence = signals.evidence[employee.id]
         cosine, kind, text = evidence.passage or (signals.floor, "", "")
@@ -150,6 +161,7 @@ class Matcher:
             "words": w.words * evidence.words,
             "role": w.role * ((kinds[role_kind] - 1 / 3) if role_kind else 0.0),
             "experience": w.experience * experience.signal(employee, outcome),
+            "language": -w.language * (not speaks(employee, language)),
         }
         score = sum(parts.values())
         if not text:

@@ -26,7 +26,8 @@ def test_every_match_carries_the_passage_that_matched_and_score_parts(tx, matche
     top = matches[0]
     assert top.explanation.passage == "webhook signature verification"
     assert top.explanation.passage_kind == "expertise"
-    assert set(top.explanation.parts) == {"passage", "gist", "words", "role", "experience"}
+    assert set(top.explanation.parts) == {"passage", "gist", "words", "role", "experience",
+                                          "language"}
     assert top.fit == pytest.approx(top.explanation.parts["passage"])
     assert all(m.explanation.passage for m in matches)
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
@@ -146,3 +147,18 @@ def test_removed_passages_rebuild_the_indexes(tx, encoder, matcher, staff):
         matches = matcher.rank(session, "webhook signature").matches
     assert id(matcher.index._index) != before
     assert "webhook signature verification" not in [m.explanation.passage for m in matches]
+
+
+@pytest.mark.parametrize("language, first", [("fr", "sales@example.test"),
+                                             ("fr-BE", "sales@example.test"),
+                                             ("en", "dev@example.test"), (None, "dev@example.test")])
+def test_the_questions_language_favours_people_who_speak_it(tx, matcher, staff, language, first):
+    with tx() as session:
+        for email in ("dev@example.test", "sales@example.test"):  # sales speaks en and fr
+            employee = session.get(Employee, staff[email])
+            employee.title, employee.team, employee.bio = "", "", ""
+            employee.expertise = ["kafka streams"]
+            profiles.embed_employees(session, matcher.encoder, [employee])
+    with tx() as session:
+        matches = matcher.rank(session, "kafka streams", language=language).matches
+    assert matches[0].employee_id == staff[first]
