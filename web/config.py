@@ -46,8 +46,13 @@ def load_settings(overrides: dict | None = None, environ=os.environ) -> Settings
         if raw not in (None, ""):
             values[field.name] = _convert(type(field.default), raw)
     values.update(overrides or {})
-    if values.get("async_mode", "threading") not in ("threading", "gevent"):
+    mode = values.get("async_mode", "threading")
+    if mode not in ("threading", "gevent"):
         raise ValueError("MATCHMAKER_ASYNC_MODE must be 'threading' or 'gevent'")
+    if mode == "gevent" and values.get("database_url", Settings.database_url).startswith("sqlite"):
+        # SQLite waits for its lock in C, which blocks gevent's loop while the holder is parked
+        # on it: the whole process stalls (measured in bench/README.md, chat_bench).
+        raise ValueError("MATCHMAKER_ASYNC_MODE=gevent needs PostgreSQL; use threading with SQLite")
     if not values.get("secret_key"):
         log.warning("MATCHMAKER_SECRET_KEY is not set: using a random key; sessions end on restart")
         values["secret_key"] = secrets.token_hex(32)

@@ -183,3 +183,11 @@ def test_signing_out_closes_the_open_consoles(app, socketio):
     page = http.get("/console/").get_data(as_text=True)
     http.post("/logout", data={"csrf_token": csrf_token(page)})
     assert not console.is_connected("/employee")
+
+
+def test_gevent_with_sqlite_is_refused_with_a_clear_message(tmp_path):
+    from web.config import load_settings
+
+    with pytest.raises(ValueError, match="gevent needs PostgreSQL"):
+        load_settings({"async_mode": "gevent",
+                       "database_url": f"sqlite:///{tmp_path / 'x.db'}"}, environ={})
