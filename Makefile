@@ -29,14 +29,21 @@ instance/secret_key:
 	mkdir -p instance
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
 
+# Without an SMTP server of your own, mail goes to one on loopback that keeps it in
+# instance/mail, readable at /admin/mail.
 run: install instance/secret_key
 	export MATCHMAKER_SECRET_KEY=$${MATCHMAKER_SECRET_KEY:-$$(cat instance/secret_key)}; \
+	export MATCHMAKER_PUBLIC_URL=$${MATCHMAKER_PUBLIC_URL:-http://$${MATCHMAKER_HOST:-127.0.0.1}:$${MATCHMAKER_PORT:-5000}}; \
+	catch=""; if [ -z "$${MATCHMAKER_SMTP_HOST:-}" ]; then catch=--catch-mail; \
+	  export MATCHMAKER_SMTP_HOST=127.0.0.1 MATCHMAKER_SMTP_PORT=$${MATCHMAKER_SMTP_PORT:-8025} \
+	    MATCHMAKER_SMTP_SECURITY=none MATCHMAKER_MAIL_CATCHER_DIR=$(CURDIR)/instance/mail; fi; \
 	$(FLASK) init-db && $(FLASK) seed-demo && \
-	$(FLASK) serve --host $${MATCHMAKER_HOST:-127.0.0.1} --port $${MATCHMAKER_PORT:-5000}
+	$(FLASK) serve $$catch --host $${MATCHMAKER_HOST:-127.0.0.1} --port $${MATCHMAKER_PORT:-5000}
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 test: install lint
+	node --test tests/js/
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,4 +1,4 @@
-"""A customer's conversation: asking, messages in order, closing, rating and consent."""
+"""A customer's conversation: asking, access keys, messages in order, claiming and closing."""
 
 from __future__ import annotations
 
@@ -12,21 +12,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from . import outbox
 from .errors import (
-    Conflict,
     ConversationClosed,
     Forbidden,
     InvalidInput,
     NotFound,
     Unauthenticated,
 )
+from .events import Claimed, Closed, DomainEvent, Said
 from .inputs import clean_email, clean_id, clean_seq, clean_text
+from .lifecycle import Status, move, record
 from .locks import lock_conversation
-from .models import Candidate, Consent, Conversation, Customer, Employee, Message, Rating
-from .offers import Closed, withdraw_open_offer
+from .models import Candidate, Conversation, ConversationKey, Customer, Employee, Message
+from .offers import withdraw_open_offer
 from .values import Match, Policy
-
-CONSENT_SCOPES = ("quote_anonymised", "quote_named")
 
 
 @dataclass(frozen=True)
@@ -55,22 +55,39 @@ def open_conversation(
     customer = _customer(session, question.visitor_id, now)
     customer.name = (question.name or "").strip()[:120] or customer.name
     customer.email = email or customer.email
-    token = secrets.token_urlsafe(32)
     conversation = Conversation(
-        customer=customer, token_hash=token_hash(token), status="waiting", question=text,
+        customer=customer, status=Status.WAITING, question=text,
         page_url=(question.page_url or "")[:2000], language=(question.language or "en")[:16],
         created_at=now,
         candidates=[
             Candidate(employee_id=m.employee_id, rank=rank, score=m.score, fit=m.fit,
-                      passage=m.explanation.passage, passage_kind=m.explanation.passage_kind,
-                      parts=m.explanation.parts)
+                      reason=m.explanation.reason, passage_kind=m.explanation.passage_kind,
+                      history_item_id=m.explanation.history_item_id, parts=m.explanation.parts)
             for rank, m in enumerate(matches, start=1)
         ],
     )
     session.add(conversation)
     session.flush()
+    record(session, conversation, "asked", now, actor="customer")
+    token = mint_key(session, conversation, "widget", now)
     append_message(session, conversation, "customer", text, client_id="question", now=now)
     return conversation, token
+
+
+def mint_key(session: Session, conversation: Conversation, via: str, now: datetime) -> str:
+    """A new secret that opens this conversation in a widget (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    session.add(ConversationKey(conversation_id=conversation.id, token_hash=token_hash(token),
+                                via=via, created_at=now))
+    session.flush()
+    return token
+
+
+def reopen_by_link(session: Session, conversation: Conversation, now: datetime) -> str:
+    """A customer followed the link in a mail: a new key opens the conversation in the widget
+    they are using now (the old one keeps working)."""
+    record(session, conversation, "reopened", now, actor="customer", reason="mail_link")
+    return mint_key(session, conversation, "mail_link", now)
 
 
 def _customer(session: Session, visitor_id: str, now: datetime) -> Customer:
@@ -93,27 +110,30 @@ def conversation_by_token(session: Session, conversation_id: object, token: obje
         conversation_id = clean_id(conversation_id)
     except InvalidInput:
         raise Unauthenticated("missing conversation or token") from None
-    if not isinstance(token, str):
+    if not isinstance(token, str) or not token:
         raise Unauthenticated("missing conversation or token")
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is None or not secrets.compare_digest(conversation.token_hash,
-                                                          token_hash(token)):
+    opened = session.scalar(select(ConversationKey.conversation_id).where(
+        ConversationKey.token_hash == token_hash(token)))
+    if opened is None or not secrets.compare_digest(str(opened), str(conversation_id)):
         raise Unauthenticated("wrong conversation or token")
-    return conversation
+    return session.get(Conversation, conversation_id)
 
 
 def conversation_for_employee(
     session: Session, conversation_id: object, employee: Employee
 ) -> Conversation:
-    """A conversation the employee may work on: assigned to them, offered to them right now, or
-    waiting in the general queue. (Marketing and admins read transcripts in their console.)"""
+    """A conversation the employee may see: assigned to them, offered to them right now,
+    waiting in the general queue, or one they had before it moved on (read-only then).
+    (Marketing and admins read transcripts in their console.)"""
     conversation = session.get(Conversation, clean_id(conversation_id, "conversation_id"))
     if conversation is None:
         raise NotFound("no such conversation")
-    in_general_queue = conversation.status == "offline" and conversation.employee_id is None
+    in_general_queue = conversation.status == Status.OFFLINE and conversation.employee_id is None
     offered_now = any(offer.employee_id == employee.id and offer.outcome is None
                       for offer in conversation.offers)
-    if not (in_general_queue or offered_now or conversation.employee_id == employee.id):
+    had_it = any(offer.employee_id == employee.id and offer.outcome == "accepted"
+                 for offer in conversation.offers)
+    if not (in_general_queue or offered_now or had_it or conversation.employee_id == employee.id):
         raise NotFound("no such conversation")
     return conversation
 
@@ -144,32 +164,55 @@ def append_message(
     return message, True
 
 
+def said(conversation: Conversation, message: Message) -> Said:
+    """The event for a stored message."""
+    return Said(conversation.id, message.seq, message.author, message.body, message.client_id,
+                message.created_at, conversation.employee_id)
+
+
 def say(
     session: Session, conversation: Conversation, author: str, body: object, client_id: object,
     policy: Policy, now: datetime, employee: Employee | None = None,
-) -> tuple[Message, bool]:
-    """A chat message from the customer or the assigned employee."""
+) -> tuple[Message, list[DomainEvent]]:
+    """A chat message from the customer or the assigned employee; the events are empty when
+    a resent client_id returned the message stored before."""
     text = clean_text(body, policy.max_message_chars, "message")
     if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= 64):
         raise InvalidInput("client_id must be a short string", code="invalid_client_id")
     lock_conversation(session, conversation.id)
-    if conversation.status == "closed":
+    if conversation.status == Status.CLOSED:
         raise ConversationClosed("this conversation is closed")
-    if employee is not None and conversation.status == "offline" and conversation.employee_id is None:
-        conversation.employee_id = employee.id  # answering from the general queue takes it
-        session.flush()
-    if employee is not None and conversation.employee_id != employee.id:
-        raise Forbidden("only the assigned colleague can write here")
-    if employee is not None and conversation.status not in ("active", "offline"):
-        raise Forbidden("accept the offer before writing")
-    return append_message(session, conversation, author, text, client_id=client_id, now=now,
-                          employee_id=employee.id if employee else None)
+    events: list[DomainEvent] = []
+    if employee is not None:
+        events += _claim_from_general_queue(session, conversation, employee, now)
+        if conversation.employee_id != employee.id:
+            raise Forbidden("only the assigned colleague can write here")
+        if conversation.status not in (Status.ACTIVE, Status.OFFLINE):
+            raise Forbidden("accept the offer before writing")
+    message, created = append_message(session, conversation, author, text, client_id=client_id,
+                                      now=now, employee_id=employee.id if employee else None)
+    if not created:
+        return message, []
+    if employee is not None:
+        outbox.note_reply(session, conversation, message, policy, now)
+    return message, [*events, said(conversation, message)]
+
+
+def _claim_from_general_queue(session: Session, conversation: Conversation, employee: Employee,
+                              now: datetime) -> list[DomainEvent]:
+    """Answering a question nobody owns takes it."""
+    if conversation.status != Status.OFFLINE or conversation.employee_id is not None:
+        return []
+    conversation.employee_id = employee.id
+    record(session, conversation, "claimed", now, actor="employee", employee_id=employee.id)
+    session.flush()
+    return [Claimed(conversation.id, employee.id)]
 
 
 def typing_recipient(conversation: Conversation, employee: Employee | None) -> int | None:
     """Who sees a typing indicator: the customer (their conversation id) when its employee
     types, the assigned employee (their id) when the customer types; None: nobody."""
-    if conversation.status not in ("active", "offline") or conversation.employee_id is None:
+    if conversation.status not in (Status.ACTIVE, Status.OFFLINE) or conversation.employee_id is None:
         return None
     if employee is None:
         return conversation.employee_id
@@ -187,27 +230,28 @@ def messages_after(session: Session, conversation_id: int, seq: object) -> list[
 
 def close_conversation(
     session: Session, conversation: Conversation, now: datetime, employee: Employee | None = None
-) -> Closed | None:
+) -> list[DomainEvent]:
     """End the conversation (idempotent); an offer still open is withdrawn.
 
     Without employee the customer closes it; an employee may close only what is theirs."""
     lock_conversation(session, conversation.id)
     if employee is not None and conversation.employee_id != employee.id:
         raise Forbidden("only the assigned colleague can close this conversation")
-    if conversation.status == "closed":
-        return None
+    if conversation.status == Status.CLOSED:
+        return []
     by = "customer" if employee is None else "employee"
     withdrawn = withdraw_open_offer(session, conversation, now)
-    conversation.status = "closed"
+    move(session, conversation, Status.CLOSED, "closed", now, actor=by,
+         employee_id=employee.id if employee else None)
     conversation.closed_at = now
     conversation.closed_by = by
     session.flush()
-    return withdrawn
+    return [*withdrawn, Closed(conversation.id, by, conversation.employee_id)]
 
 
 def leave_email(session: Session, conversation: Conversation, email: object, name: object) -> None:
     """The customer leaves an address so the best match can answer later."""
-    if conversation.status == "closed":
+    if conversation.status == Status.CLOSED:
         raise ConversationClosed("this conversation is closed")
     conversation.customer.email = clean_email(email)
     if isinstance(name, str) and name.strip():
@@ -215,41 +259,10 @@ def leave_email(session: Session, conversation: Conversation, email: object, nam
     session.flush()
 
 
-def rate(
-    session: Session, conversation: Conversation, stars: object, comment: object, now: datetime
-) -> Rating:
-    """Rate a closed conversation 1-5 (rating again replaces the earlier rating)."""
-    if conversation.status != "closed":
-        raise Conflict("rate the conversation after it is closed", code="not_closed")
-    if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
-        raise InvalidInput("stars must be a whole number from 1 to 5", code="invalid_stars")
-    if comment is not None and not isinstance(comment, str):
-        raise InvalidInput("comment must be text", code="invalid_comment")
-    text = (comment or "").strip()[:2000]
-    if conversation.rating is None:
-        conversation.rating = Rating(stars=stars, comment=text, created_at=now)
-    else:
-        conversation.rating.stars, conversation.rating.comment = stars, text
-    session.flush()
-    return conversation.rating
-
-
-def decide_consent(
-    session: Session, conversation: Conversation, granted: object, scope: object, now: datetime
-) -> Consent:
-    """Record the customer's yes or no to being quoted (the latest decision counts)."""
-    if not isinstance(granted, bool):
-        raise InvalidInput("granted must be true or false", code="invalid_consent")
-    scope = scope or "quote_anonymised"
-    if scope not in CONSENT_SCOPES:
-        raise InvalidInput("unknown consent scope", code="invalid_scope")
-    if conversation.consent is None:
-        conversation.consent = Consent(granted=granted, scope=scope, decided_at=now)
-    else:
-        conversation.consent.granted, conversation.consent.scope = granted, scope
-        conversation.consent.decided_at = now
-    session.flush()
-    return conversation.consent
+def answered(session: Session, conversation: Conversation) -> bool:
+    """Whether an employee has written in this conversation."""
+    return session.scalar(select(Message.id).where(
+        Message.conversation_id == conversation.id, Message.author == "employee").limit(1)) is not None
 
 
 def get_conversation(session: Session, conversation_id: int) -> Conversation:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .conversations import append_message, token_hash
-from .models import Consent, Conversation, Customer, Employee, Rating
+from .conversations import append_message, mint_key
+from .feedback import CONSENT_WORDING
+from .lifecycle import record
+from .models import ConsentDecision, Conversation, Customer, Employee, Rating
 from .ports import Encoder
 from .profiles import embed_employees
 from .staff import upsert_employee
@@ -47,8 +48,8 @@ def _seed_conversation(session: Session, number: int, past: dict, employee: Empl
                         email=past.get("customer_email"), created_at=started)
     closed = past["status"] == "closed"
     conversation = Conversation(
-        customer=customer, token_hash=token_hash(secrets.token_urlsafe(32)),
-        status=past["status"], question=past["messages"][0]["body"],
+        customer=customer, status=past["status"], customer_present=False,
+        question=past["messages"][0]["body"],
         page_url=past.get("page_url") or "", employee_id=employee.id, created_at=started,
         accepted_at=started + timedelta(seconds=20) if closed else None,
         closed_at=started + timedelta(minutes=15) if closed else None,
@@ -56,6 +57,8 @@ def _seed_conversation(session: Session, number: int, past: dict, employee: Empl
     )
     session.add(conversation)
     session.flush()
+    mint_key(session, conversation, "widget", started)  # the demo's widget never uses it
+    record(session, conversation, "imported", started, detail={"status": past["status"]})
     for turn, message in enumerate(past["messages"]):
         append_message(session, conversation, message["author"], message["body"],
                        client_id=f"seed-{turn}", now=started + timedelta(minutes=turn),
@@ -64,6 +67,7 @@ def _seed_conversation(session: Session, number: int, past: dict, employee: Empl
         conversation.rating = Rating(stars=past["rating"], comment=past.get("rating_comment") or "",
                                      created_at=conversation.closed_at or started)
     if past.get("consent") in ("granted", "refused"):
-        conversation.consent = Consent(granted=past["consent"] == "granted",
-                                       scope="quote_anonymised",
-                                       decided_at=conversation.closed_at or started)
+        conversation.consents.append(ConsentDecision(
+            granted=past["consent"] == "granted", scope="quote_anonymised",
+            wording=CONSENT_WORDING["quote_anonymised"], source="widget",
+            decided_at=conversation.closed_at or started))

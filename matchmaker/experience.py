@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .conversations import rate
+from .feedback import rate
 from .models import Conversation, Employee, HistoryItem, Message, Offer, Rating
 from .ports import Encoder
 from .profiles import add_history, forget_history

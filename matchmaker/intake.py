@@ -7,16 +7,17 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from .conversations import Question, open_conversation
+from .events import DomainEvent
 from .inputs import clean_text
 from .models import Conversation
-from .offers import Routed, offer_next
+from .offers import offer_next
 from .routing import Matcher
 from .values import Policy
 
 
 def ask(session: Session, matcher: Matcher, question: Question, policy: Policy, now: datetime
-        ) -> tuple[Conversation, str, Routed | None]:
-    """Open the conversation (returns it, its secret token and where it was routed)."""
+        ) -> tuple[Conversation, str, list[DomainEvent]]:
+    """Open the conversation; returns it, its secret token and what happened (where it went)."""
     text = clean_text(question.text, policy.max_question_chars, "question")  # before encoding
     ranking = matcher.rank(session, text, limit=policy.max_candidates, language=question.language)
     conversation, token = open_conversation(session, question, ranking.matches, policy, now)

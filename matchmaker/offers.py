@@ -1,8 +1,8 @@
-"""Offering a conversation to the best available person, in turn, until someone accepts."""
+"""Offering a conversation to the best available person, in turn, until someone accepts; when
+nobody can, it is queued for a later answer. Every step goes through the lifecycle."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -10,47 +10,32 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .errors import ConversationClosed, NotFound, OfferNotOpen
+from .events import Accepted, DomainEvent, OfferClosed, Offered, Queued
 from .inputs import clean_id
+from .lifecycle import Status, move
 from .locks import lock_conversation, lock_employee
 from .models import Conversation, Employee, Offer
 from .presence import unavailability
 from .values import Match, Policy
 
-
-@dataclass(frozen=True)
-class Routed:
-    """Where a conversation went: to a live offer, or offline into the best match's inbox."""
-
-    conversation_id: int
-    offer_id: int | None
-    employee_id: int | None
-    offline: bool
+# An offer outcome, as the reason a candidate was passed over afterwards.
+_PASSED_OVER = {"declined": "declined", "expired": "expired", "unreachable": "unreachable",
+                "accepted": "left"}
 
 
-@dataclass(frozen=True)
-class Closed:
-    """An offer that stopped being open without being accepted, and what happened next."""
-
-    offer_id: int
-    employee_id: int
-    outcome: str
-    routed: Routed | None
-
-
-def offer_next(
-    session: Session, conversation: Conversation, policy: Policy, now: datetime
-) -> Routed | None:
-    """Offer to the best-ranked available candidate not asked yet; else take it offline.
-    None when the conversation has moved on (accepted or closed meanwhile)."""
+def offer_next(session: Session, conversation: Conversation, policy: Policy, now: datetime, *,
+               rerouted: bool = False) -> list[DomainEvent]:
+    """Offer a waiting conversation to the best-ranked available candidate not asked yet; else
+    queue it. Nothing when it has moved on meanwhile (offered by another worker, or closed)."""
     lock_conversation(session, conversation.id)
-    if conversation.status not in ("waiting", "offered"):
-        return None
+    if conversation.status != Status.WAITING:
+        return []
     asked = {offer.employee_id: offer.outcome for offer in conversation.offers}
     for candidate in conversation.candidates:  # the audit record: why each was passed over
         if candidate.fit < policy.min_fit:
             candidate.skipped = "poor_fit"
-        elif asked.get(candidate.employee_id) in ("declined", "expired"):
-            candidate.skipped = asked[candidate.employee_id]
+        elif asked.get(candidate.employee_id) in _PASSED_OVER:
+            candidate.skipped = _PASSED_OVER[asked[candidate.employee_id]]
     fitting = [c for c in conversation.candidates if c.fit >= policy.min_fit]
     pending = [c for c in fitting if c.employee_id not in asked]
     reasons = unavailability(session, [c.employee for c in pending], now, policy)
@@ -63,37 +48,38 @@ def offer_next(
             candidate.skipped = reason
             continue
         candidate.skipped = None
-        offer = Offer(conversation_id=conversation.id, employee_id=candidate.employee_id,
-                      offered_at=now, expires_at=now + timedelta(seconds=policy.offer_timeout_s))
-        try:
-            with session.begin_nested():
-                conversation.offers.append(offer)
-        except IntegrityError:
-            # Another worker made the open offer first; it owns this step.
-            session.expire(conversation)
-            return _current_route(conversation)
-        conversation.status = "offered"
-        session.flush()
-        return Routed(conversation.id, offer.id, candidate.employee_id, offline=False)
+        return _offer(session, conversation, candidate.employee_id, policy, now, rerouted)
     # Later answers go to the best fitting person who did not turn it down (else anyone).
     willing = [c for c in fitting if asked.get(c.employee_id) != "declined"]
-    return _take_offline(session, conversation, willing[0].employee_id if willing else None)
+    why = "nobody_fits" if not fitting else "employee_left" if rerouted else "nobody_free"
+    return _queue(session, conversation, willing[0].employee_id if willing else None, why, now)
 
 
-def _take_offline(session: Session, conversation: Conversation, best: int | None) -> Routed:
+def _offer(session: Session, conversation: Conversation, employee_id: int, policy: Policy,
+           now: datetime, rerouted: bool) -> list[DomainEvent]:
+    offer = Offer(conversation_id=conversation.id, employee_id=employee_id, offered_at=now,
+                  expires_at=now + timedelta(seconds=policy.offer_timeout_s))
+    try:
+        with session.begin_nested():
+            conversation.offers.append(offer)
+    except IntegrityError:
+        # Another worker made the open offer first; it owns this step (and its events).
+        session.expire(conversation)
+        return []
+    move(session, conversation, Status.OFFERED, "offered", now, employee_id=employee_id,
+         reason="rerouted" if rerouted else None, detail={"offer_id": offer.id})
+    session.flush()
+    return [Offered(conversation.id, offer.id, employee_id, rerouted)]
+
+
+def _queue(session: Session, conversation: Conversation, best: int | None, why: str,
+           now: datetime) -> list[DomainEvent]:
     """Nobody can take it live: it waits in the best match's inbox for a later answer, or in
     the general queue (no owner) when nobody fits the question well."""
-    conversation.status = "offline"
+    move(session, conversation, Status.OFFLINE, "queued", now, employee_id=best, reason=why)
     conversation.employee_id = best
     session.flush()
-    return Routed(conversation.id, None, best, offline=True)
-
-
-def _current_route(conversation: Conversation) -> Routed:
-    open_offer = next((o for o in conversation.offers if o.outcome is None), None)
-    if open_offer is None:
-        return Routed(conversation.id, None, conversation.employee_id, conversation.status == "offline")
-    return Routed(conversation.id, open_offer.id, open_offer.employee_id, offline=False)
+    return [Queued(conversation.id, best, why)]
 
 
 def _answer(session: Session, offer_id: object, employee_id: int, outcome: str, now: datetime) -> Offer:
@@ -104,7 +90,7 @@ def _answer(session: Session, offer_id: object, employee_id: int, outcome: str, 
     lock_conversation(session, offer.conversation_id)
     result = session.execute(
         update(Offer)
-        .where(Offer.id == offer_id, Offer.outcome.is_(None), Offer.expires_at > now)
+        .where(Offer.id == offer.id, Offer.outcome.is_(None), Offer.expires_at > now)
         .values(outcome=outcome, answered_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -114,51 +100,65 @@ def _answer(session: Session, offer_id: object, employee_id: int, outcome: str, 
     return offer
 
 
-def accept_offer(session: Session, offer_id: object, employee_id: int, now: datetime) -> Conversation:
+def accept_offer(session: Session, offer_id: object, employee_id: int, now: datetime
+                 ) -> tuple[Conversation, list[DomainEvent]]:
     """The employee takes the conversation: it becomes active and theirs."""
     offer = _answer(session, offer_id, employee_id, "accepted", now)
     conversation = offer.conversation  # locked by _answer
-    if conversation.status not in ("waiting", "offered"):
+    if conversation.status != Status.OFFERED:
         raise ConversationClosed("the customer has left this conversation")
-    conversation.status = "active"
+    move(session, conversation, Status.ACTIVE, "accepted", now, actor="employee",
+         employee_id=employee_id, detail={"offer_id": offer.id})
     conversation.employee_id = employee_id
     conversation.accepted_at = now
     session.flush()
-    return conversation
+    return conversation, [Accepted(conversation.id, employee_id)]
 
 
 def decline_offer(
     session: Session, offer_id: object, employee_id: int, policy: Policy, now: datetime
-) -> Closed:
+) -> list[DomainEvent]:
     """The employee passes: the next candidate is offered."""
     offer = _answer(session, offer_id, employee_id, "declined", now)
-    return Closed(offer.id, employee_id, "declined",
-                  offer_next(session, offer.conversation, policy, now))
+    return _passed(session, offer, "declined", "employee", policy, now)
 
 
-def expire_due_offers(session: Session, policy: Policy, now: datetime) -> list[Closed]:
+def _passed(session: Session, offer: Offer, outcome: str, actor: str, policy: Policy,
+            now: datetime) -> list[DomainEvent]:
+    """An offer closed unaccepted: record it, then route the conversation on."""
+    conversation = offer.conversation
+    move(session, conversation, Status.WAITING, outcome, now, actor=actor,
+         employee_id=offer.employee_id, detail={"offer_id": offer.id})
+    closed = OfferClosed(conversation.id, offer.id, offer.employee_id, outcome)
+    return [closed, *offer_next(session, conversation, policy, now)]
+
+
+def expire_due_offers(session: Session, policy: Policy, now: datetime) -> list[DomainEvent]:
     """Expire every open offer past its deadline and move each conversation on."""
     due = session.scalars(
         select(Offer).where(Offer.outcome.is_(None), Offer.expires_at <= now)
         .order_by(Offer.expires_at)
     ).all()
-    closed = []
-    for offer in due:
-        lock_conversation(session, offer.conversation_id)
-        result = session.execute(
-            update(Offer).where(Offer.id == offer.id, Offer.outcome.is_(None))
-            .values(outcome="expired", answered_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
-            continue
-        session.refresh(offer)
-        routed = offer_next(session, offer.conversation, policy, now)
-        closed.append(Closed(offer.id, offer.employee_id, "expired", routed))
-    return closed
+    return [event for offer in due for event in close_open_offer(session, offer, "expired", policy, now)]
 
 
-def withdraw_open_offer(session: Session, conversation: Conversation, now: datetime) -> Closed | None:
+def close_open_offer(session: Session, offer: Offer, outcome: str, policy: Policy,
+                     now: datetime) -> list[DomainEvent]:
+    """Close offer unaccepted (expired, or its console vanished) if still open; route on."""
+    lock_conversation(session, offer.conversation_id)
+    result = session.execute(
+        update(Offer).where(Offer.id == offer.id, Offer.outcome.is_(None))
+        .values(outcome=outcome, answered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return []
+    session.refresh(offer)
+    return _passed(session, offer, outcome, "system", policy, now)
+
+
+def withdraw_open_offer(session: Session, conversation: Conversation, now: datetime
+                        ) -> list[DomainEvent]:
     """The conversation ended before anyone accepted: its open offer is withdrawn."""
     for offer in conversation.offers:
         withdrawn = session.execute(
@@ -167,8 +167,8 @@ def withdraw_open_offer(session: Session, conversation: Conversation, now: datet
             .execution_options(synchronize_session=False)).rowcount
         if withdrawn:
             session.refresh(offer)
-            return Closed(offer.id, offer.employee_id, "withdrawn", None)
-    return None
+            return [OfferClosed(conversation.id, offer.id, offer.employee_id, "withdrawn")]
+    return []
 
 
 def preview(session: Session, matches: list[Match], policy: Policy, now: datetime

@@ -1,11 +1,14 @@
-"""Who is signed in to the console right now, kept in the database so every worker agrees."""
+"""Who is signed in to the console right now, kept in the database so every worker agrees.
+
+A connection is *online* while it is up and its heartbeat is fresh (it may get new offers), and
+*reachable* for a short grace after it went away too: a console reload is not a departure."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .models import Conversation, Employee, Offer, Presence
@@ -20,14 +23,16 @@ def connect(session: Session, employee_id: int, sid: str, now: datetime) -> None
 
 def touch(session: Session, employee_id: int, sid: str, now: datetime) -> None:
     """A heartbeat: the connection is still there (back again if it had been purged)."""
-    result = session.execute(update(Presence).where(Presence.sid == sid).values(seen_at=now))
+    result = session.execute(update(Presence).where(Presence.sid == sid)
+                             .values(seen_at=now, gone_at=None))
     if not result.rowcount:
         connect(session, employee_id, sid, now)
 
 
-def disconnect(session: Session, sid: str) -> None:
-    """Forget a console connection."""
-    session.execute(delete(Presence).where(Presence.sid == sid))
+def disconnect(session: Session, sid: str, now: datetime) -> None:
+    """The console connection went away; for the grace it still counts as reachable."""
+    session.execute(update(Presence).where(Presence.sid == sid, Presence.gone_at.is_(None))
+                    .values(gone_at=now))
 
 
 def sign_out(session: Session, employee_id: int) -> list[str]:
@@ -37,22 +42,30 @@ def sign_out(session: Session, employee_id: int) -> list[str]:
     return sids
 
 
-def purge_stale(session: Session, now: datetime, ttl_s: float) -> int:
-    """Drop connections whose worker died without saying goodbye."""
-    result = session.execute(
-        delete(Presence).where(Presence.seen_at < now - timedelta(seconds=ttl_s))
-    )
+def purge_stale(session: Session, now: datetime, policy: Policy) -> int:
+    """Drop connections whose worker died without saying goodbye, and those gone for good."""
+    result = session.execute(delete(Presence).where(or_(
+        Presence.seen_at < now - timedelta(seconds=policy.presence_ttl_s),
+        Presence.gone_at < now - timedelta(seconds=policy.rejoin_grace_s))))
     return result.rowcount or 0
+
+
+def live_clause(model, now: datetime, ttl_s: float):
+    """A connection row (console or widget) that is up, with a fresh heartbeat."""
+    return and_(model.gone_at.is_(None), model.seen_at >= now - timedelta(seconds=ttl_s))
+
+
+def reachable_clause(model, now: datetime, policy: Policy):
+    """Up, or gone less than the grace ago (a reload or a page change)."""
+    return or_(live_clause(model, now, policy.presence_ttl_s),
+               and_(model.gone_at >= now - timedelta(seconds=policy.rejoin_grace_s),
+                    model.seen_at >= now - timedelta(seconds=policy.presence_ttl_s)))
 
 
 def online_ids(session: Session, employee_ids: list[int], now: datetime, ttl_s: float) -> set[int]:
     """The employees among employee_ids with a live console connection."""
-    cutoff = now - timedelta(seconds=ttl_s)
-    return set(session.scalars(
-        select(Presence.employee_id).where(
-            Presence.employee_id.in_(employee_ids), Presence.seen_at >= cutoff
-        )
-    ))
+    return set(session.scalars(select(Presence.employee_id).where(
+        Presence.employee_id.in_(employee_ids), live_clause(Presence, now, ttl_s))))
 
 
 def loads(session: Session, employee_ids: list[int]) -> dict[int, int]:

@@ -34,12 +34,16 @@ def split_passages(text: str) -> list[str]:
     return passages
 
 
+def headline(employee: Employee) -> str:
+    """Title and team, as the profile says them."""
+    return ", ".join(part for part in (employee.title, employee.team) if part)
+
+
 def profile_passages(employee: Employee) -> list[tuple[str, str]]:
     """The (kind, text) pieces of a profile, each embedded on its own."""
     passages: list[tuple[str, str]] = []
-    headline = ", ".join(part for part in (employee.title, employee.team) if part)
-    if headline:
-        passages.append(("title", headline))
+    if headline(employee):
+        passages.append(("title", headline(employee)))
     passages += [("expertise", item.strip()) for item in employee.expertise if item.strip()]
     bio = split_passages(employee.bio)
     passages += [("bio", text) for text in bio]
@@ -49,13 +53,16 @@ def profile_passages(employee: Employee) -> list[tuple[str, str]]:
     return passages
 
 
-def _store(session: Session, encoder: Encoder, rows: list[tuple[int, str, str]]) -> None:
+def _store(session: Session, encoder: Encoder,
+           rows: list[tuple[int, str, str, int | None]]) -> None:
+    """Embed and add passages: rows of (employee id, kind, text, history item id)."""
     if not rows:
         return
-    vectors = encoder.encode([text for _, _, text in rows]).astype(np.float32)
+    vectors = encoder.encode([text for _, _, text, _ in rows]).astype(np.float32)
     session.add_all(
-        ProfilePassage(employee_id=eid, kind=kind, text=text, vector=vector.tobytes())
-        for (eid, kind, text), vector in zip(rows, vectors, strict=True)
+        ProfilePassage(employee_id=eid, kind=kind, text=text, vector=vector.tobytes(),
+                       history_item_id=item)
+        for (eid, kind, text, item), vector in zip(rows, vectors, strict=True)
     )
 
 
@@ -65,7 +72,7 @@ def embed_employees(session: Session, encoder: Encoder, employees: list[Employee
         return 0
     ids = [employee.id for employee in employees]
     _remove(session, (ProfilePassage.employee_id.in_(ids), ProfilePassage.kind.in_(PROFILE_KINDS)))
-    rows = [(e.id, kind, text) for e in employees for kind, text in profile_passages(e)]
+    rows = [(e.id, kind, text, None) for e in employees for kind, text in profile_passages(e)]
     _store(session, encoder, rows)
     session.flush()
     for employee in employees:
@@ -81,21 +88,18 @@ def add_history(
     texts = [text.strip() for text in texts if text and text.strip()]
     if not texts:
         return 0
-    session.add_all(HistoryItem(employee_id=employee_id, text=text, source=source,
-                                conversation_id=conversation_id, created_at=now)
-                    for text in texts)
-    _store(session, encoder, [(employee_id, "history", text) for text in texts])
+    items = [HistoryItem(employee_id=employee_id, text=text, source=source,
+                         conversation_id=conversation_id, created_at=now) for text in texts]
+    session.add_all(items)
+    session.flush()
+    _store(session, encoder, [(employee_id, "history", item.text, item.id) for item in items])
     session.flush()
     return len(texts)
 
 
 def forget_history(session: Session, item: HistoryItem) -> None:
     """Remove one history item and its vector."""
-    passage = session.scalar(select(ProfilePassage.id).where(
-        ProfilePassage.employee_id == item.employee_id, ProfilePassage.kind == "history",
-        ProfilePassage.text == item.text).limit(1))
-    if passage is not None:
-        _remove(session, (ProfilePassage.id == passage,))
+    _remove(session, (ProfilePassage.history_item_id == item.id,))
     session.delete(item)
     session.flush()
 
@@ -104,19 +108,15 @@ def replace_imported_history(
     session: Session, encoder: Encoder, employee_id: int, texts: Sequence[str], now: datetime
 ) -> int:
     """Re-import: the imported history becomes exactly texts; learned history is kept."""
+    imported = select(HistoryItem.id).where(HistoryItem.employee_id == employee_id,
+                                            HistoryItem.source == "import")
     existing = list(session.scalars(select(HistoryItem.text).where(
-        HistoryItem.employee_id == employee_id, HistoryItem.source == "import")))
+        HistoryItem.id.in_(imported)).order_by(HistoryItem.id)))
     wanted = [text.strip() for text in texts if text and text.strip()]
     if existing == wanted:
         return 0
-    session.execute(delete(HistoryItem).where(
-        HistoryItem.employee_id == employee_id, HistoryItem.source == "import"))
-    learned = set(session.scalars(select(HistoryItem.text).where(
-        HistoryItem.employee_id == employee_id)))
-    stale = [text for text in existing if text not in learned]
-    if stale:
-        _remove(session, (ProfilePassage.employee_id == employee_id,
-                          ProfilePassage.kind == "history", ProfilePassage.text.in_(stale)))
+    _remove(session, (ProfilePassage.history_item_id.in_(imported),))
+    session.execute(delete(HistoryItem).where(HistoryItem.id.in_(list(session.scalars(imported)))))
     return add_history(session, encoder, employee_id, wanted, "import", now)
 
 
@@ -217,9 +217,10 @@ def reembed_everyone(session: Session, encoder: Encoder, batch: int = 64,
     for start in range(0, len(employees), batch):
         chunk = employees[start:start + batch]
         total += embed_employees(session, encoder, chunk)
-        history = session.execute(select(HistoryItem.employee_id, HistoryItem.text).where(
+        history = session.execute(select(HistoryItem.employee_id, HistoryItem.text,
+                                         HistoryItem.id).where(
             HistoryItem.employee_id.in_([e.id for e in chunk]))).all()
-        _store(session, encoder, [(eid, "history", text) for eid, text in history])
+        _store(session, encoder, [(eid, "history", text, item) for eid, text, item in history])
         total += len(history)
         progress(len(chunk))
     session.flush()

@@ -15,7 +15,7 @@ from . import experience
 from .models import Employee, ProfilePassage
 from .ports import Encoder, LexicalIndex, VectorIndex
 from .presence import loads
-from .profiles import sync_indexes
+from .profiles import PROFILE_KINDS, headline, sync_indexes
 from .values import Explanation, Match
 
 KIND_PROTOTYPES = {
@@ -63,7 +63,8 @@ class Ranking:
 
 @dataclass
 class _Evidence:
-    passage: tuple[float, str, str] | None = None  # (cosine, kind, text)
+    passage: tuple[float, str, int | None] | None = None  # closest: (cosine, kind, history item)
+    curated: tuple[float, str] | None = None  # closest of the profile's own: (cosine, text)
     gist: float = 0.0
     words: float = 0.0
 
@@ -127,12 +128,16 @@ class Matcher:
         if hits:
             signals.floor = min(hits.values())
             rows = session.execute(select(ProfilePassage.id, ProfilePassage.employee_id,
-                                          ProfilePassage.kind, ProfilePassage.text)
+                                          ProfilePassage.kind, ProfilePassage.text,
+                                          ProfilePassage.history_item_id)
                                    .where(ProfilePassage.id.in_(hits))).all()
             for row in rows:
-                evidence = signals.of(row.employee_id)
-                if evidence.passage is None or hits[row.id] > evidence.passage[0]:
-                    evidence.passage = (hits[row.id], row.kind, row.text)
+                evidence, cosine = signals.of(row.employee_id), hits[row.id]
+                if evidence.passage is None or cosine > evidence.passage[0]:
+                    evidence.passage = (cosine, row.kind, row.history_item_id)
+                if row.kind in PROFILE_KINDS and (evidence.curated is None
+                                                  or cosine > evidence.curated[0]):
+                    evidence.curated = (cosine, row.text)
         gists = self.centroids.search(vector, self.centroids.size)  # all: one per employee
         for rank, (eid, cosine) in enumerate(gists):
             if rank < self.weights.shortlist or eid in signals.evidence:
@@ -153,7 +158,7 @@ class Matcher:
                outcome: experience.Outcome | None, language: str | None) -> Match:
         w = self.weights
         evidence = signals.evidence[employee.id]
-        cosine, kind, text = evidence.passage or (signals.floor, "", "")
+        cosine, kind, history_item = evidence.passage or (signals.floor, "", None)
         role_kind = ROLE_KIND.get(employee.role)
         parts = {
             "passage": w.passage * cosine,
@@ -164,12 +169,14 @@ class Matcher:
             "language": -w.language * (not speaks(employee, language)),
         }
         score = sum(parts.values())
-        if not text:
-            kind, text = ("words", "shares rare words with the question") if evidence.words else (
-                "gist", "works on related topics")
+        if not kind:
+            kind = "words" if evidence.words else "gist"
+        # What anyone may be shown: the profile's own words, else its headline.
+        reason = evidence.curated[1] if evidence.curated else headline(employee)
         rounded = {name: round(value, 4) for name, value in parts.items()}
-        return Match(employee.id, round(score, 4), Explanation(text, kind, rounded),
-                     round(cosine, 4))
+        explanation = Explanation(reason, kind, rounded,
+                                  history_item if kind == "history" else None)
+        return Match(employee.id, round(score, 4), explanation, round(cosine, 4))
 
     def _break_ties(self, session: Session, matches: list[Match]) -> list[Match]:
         """Near-ties go to the person with fewer live chats and open offers."""

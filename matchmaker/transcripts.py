@@ -1,4 +1,4 @@
-"""Marketing's view of conversations: filtered lists and full transcripts."""
+"""Marketing's view of conversations: filtered lists, full transcripts and their timelines."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from .errors import InvalidInput
-from .models import CONVERSATION_STATUSES, Consent, Conversation, Message, Rating
+from .lifecycle import Status
+from .models import ConsentDecision, Conversation, ConversationEvent, Message, Rating
 
 PAGE_SIZE = 50
 
@@ -24,7 +25,7 @@ class Filters:
     page: int = 1
 
     def __post_init__(self):
-        if self.status is not None and self.status not in CONVERSATION_STATUSES:
+        if self.status is not None and self.status not in list(Status):
             raise InvalidInput("unknown status", code="invalid_filter")
         if self.consent is not None and self.consent not in ("granted", "refused", "none"):
             raise InvalidInput("consent must be granted, refused or none", code="invalid_filter")
@@ -41,10 +42,12 @@ def _filtered(query: Select, filters: Filters) -> Select:
         query = query.where(Conversation.status == filters.status)
     if filters.min_rating is not None:
         query = query.join(Rating).where(Rating.stars >= filters.min_rating)
-    if filters.consent == "none":
-        query = query.outerjoin(Consent).where(Consent.id.is_(None))
-    elif filters.consent is not None:
-        query = query.join(Consent).where(Consent.granted.is_(filters.consent == "granted"))
+    if filters.consent is not None:
+        latest = (select(ConsentDecision.granted)
+                  .where(ConsentDecision.conversation_id == Conversation.id)
+                  .order_by(ConsentDecision.id.desc()).limit(1).scalar_subquery())
+        query = query.where(latest.is_(None) if filters.consent == "none"
+                            else latest.is_(filters.consent == "granted"))
     return query
 
 
@@ -54,7 +57,7 @@ def list_conversations(session: Session, filters: Filters) -> tuple[list[Convers
     rows = session.scalars(
         _filtered(select(Conversation), filters)
         .options(selectinload(Conversation.customer), selectinload(Conversation.employee),
-                 selectinload(Conversation.rating), selectinload(Conversation.consent))
+                 selectinload(Conversation.rating), selectinload(Conversation.consents))
         .order_by(Conversation.created_at.desc(), Conversation.id.desc())
         .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
     ).all()
@@ -65,3 +68,9 @@ def transcript(session: Session, conversation_id: int) -> list[Message]:
     """Every message of a conversation, in order."""
     return list(session.scalars(
         select(Message).where(Message.conversation_id == conversation_id).order_by(Message.seq)))
+
+
+def timeline(session: Session, conversation_id: int) -> list[ConversationEvent]:
+    """Every recorded step of a conversation, oldest first."""
+    return list(session.scalars(select(ConversationEvent).where(
+        ConversationEvent.conversation_id == conversation_id).order_by(ConversationEvent.id)))

@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Explanation:
-    """Why a person was matched: the passage that matched and the parts of the score."""
+    """Why a person was matched, fit to show anyone: curated words from their own profile
+    (never another customer's question), the kind of passage that decided (title, expertise,
+    bio, summary, history; words or gist when none was near), and the parts of the score.
+    When a question they answered before decided, history_item_id says which one."""
 
-    passage: str
+    reason: str
     passage_kind: str
     parts: dict[str, float] = field(default_factory=dict)
+    history_item_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -25,21 +29,16 @@ class Match:
 
 
 @dataclass(frozen=True)
-class Skip:
-    """A matched employee who was not offered the conversation, and why."""
-
-    employee_id: int
-    reason: str  # inactive | offline | away | at_capacity | already_offered
-
-
-@dataclass(frozen=True)
 class Policy:
     """The tunable rules of the loop; web builds it from configuration."""
 
     offer_timeout_s: float = 30.0
-    presence_ttl_s: float = 60.0
+    presence_ttl_s: float = 60.0  # a connection without a heartbeat this long is dead
+    rejoin_grace_s: float = 15.0  # a closed connection still counts this long (reloads)
     min_fit: float = 0.3  # below this a person is never offered the question live
     working_hours: bool = False  # also skip people outside their working hours
     max_candidates: int = 10
     max_question_chars: int = 2000
     max_message_chars: int = 4000
+    mail_enabled: bool = False  # replies can reach customers by e-mail (SMTP configured)
+    mail_delay_s: float = 60.0  # a reply still unread after this long is e-mailed

@@ -10,7 +10,7 @@ from .models import MAX_CAPACITY, Conversation, Employee, Offer
 
 INBOX_LIMIT = 100  # newest first; older ones stay in the marketing console
 _CONVERSATION_PARTS = (selectinload(Conversation.customer), selectinload(Conversation.employee),
-                       selectinload(Conversation.rating), selectinload(Conversation.consent))
+                       selectinload(Conversation.rating), selectinload(Conversation.consents))
 
 
 def open_offers(session: Session, employee_id: int) -> list[Offer]:

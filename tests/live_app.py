@@ -19,6 +19,8 @@ def main() -> None:
     parser.add_argument("--real-model", action="store_true")
     parser.add_argument("--seed", choices=["demo", "none"], default="demo")
     parser.add_argument("--settings", default="{}", help="JSON overrides for create_app")
+    parser.add_argument("--catch-mail", action="store_true",
+                        help="run the loopback SMTP catcher (settings give its port and folder)")
     args = parser.parse_args()
 
     from tests.fakes import HashingEncoder
@@ -26,7 +28,7 @@ def main() -> None:
     from web.cli import alembic_config, seed_demo, serve
 
     overrides = {"database_url": args.database_url, "secret_key": "live-test-secret",
-                 **json.loads(args.settings)}
+                 "public_url": f"http://127.0.0.1:{args.port}", **json.loads(args.settings)}
     app = create_app(overrides, encoder=None if args.real_model else HashingEncoder())
     command.upgrade(alembic_config(args.database_url), "head")
     runner = app.test_cli_runner()
@@ -36,7 +38,7 @@ def main() -> None:
             print(result.output, file=sys.stderr)
             raise SystemExit(1)
     with app.app_context():
-        serve.callback.__wrapped__(host="127.0.0.1", port=args.port)
+        serve.callback.__wrapped__(host="127.0.0.1", port=args.port, catch_mail=args.catch_mail)
 
 
 if __name__ == "__main__":

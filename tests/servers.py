@@ -47,7 +47,7 @@ class LiveServer:
 
 
 def start_server(tmp_path: Path, database_url: str, *, real_model: bool = False,
-                 seed: str = "demo", settings: dict | None = None,
+                 seed: str = "demo", settings: dict | None = None, catch_mail: bool = False,
                  timeout: float = 90.0) -> LiveServer:
     """Start `tests.live_app` and wait until /healthz answers (bounded by timeout)."""
     port = free_port()
@@ -57,6 +57,8 @@ def start_server(tmp_path: Path, database_url: str, *, real_model: bool = False,
             "--settings", json.dumps(settings or {})]
     if real_model:
         args.append("--real-model")
+    if catch_mail:
+        args.append("--catch-mail")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -16,11 +16,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from matchmaker import offers, profiles, staff
+from matchmaker import offers, outbox, profiles, staff
 from matchmaker.errors import InvalidInput
 from matchmaker.models import ACCESS_LEVELS, MAX_CAPACITY, ROLES, Employee
 
 from .auth import require
+from .mailcatcher import caught
 from .services import services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -108,3 +109,16 @@ def playground():
             kinds = svc.matcher.question_kinds(svc.encoder.encode([question])[0])
     return render_template("admin/playground.html", question=question, rows=rows,
                            ranking=ranking, kinds=kinds, min_fit=svc.policy.min_fit)
+
+
+@bp.get("/mail")
+@require("admin")
+def mail():
+    """The outbox (what was sent, what waits or failed) and, in development, what the loopback
+    SMTP server caught."""
+    svc = services()
+    with svc.transaction() as session:
+        mails = outbox.recent(session)
+        return render_template("admin/mail.html", mails=mails, enabled=svc.policy.mail_enabled,
+                               caught=caught(svc.settings.mail_catcher_dir),
+                               catcher=svc.settings.mail_catcher_dir)

@@ -9,7 +9,7 @@ from flask import Blueprint, jsonify, request
 from matchmaker import conversations, intake
 from matchmaker.errors import InvalidInput
 
-from . import live, payloads
+from . import live, mail, payloads
 from .services import services
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -38,9 +38,23 @@ def ask():
     svc = services()
     question = _question_from(request.get_json(silent=True))
     with svc.transaction() as session:
-        conversation, token, routed = intake.ask(session, svc.matcher, question, svc.policy,
-                                                 svc.clock())
-        events = live.routed_events(session, routed)
-        body = {**payloads.customer_view(conversation), "token": token}
+        conversation, token, happened = intake.ask(session, svc.matcher, question, svc.policy,
+                                                   svc.clock())
+        events = live.socket_events(session, happened)
+        body = {**payloads.customer_view(session, conversation, svc.policy), "token": token}
     live.emit_all(svc.socketio, events)
     return jsonify(body), 201
+
+
+@bp.post("/conversations/resume")
+def resume():
+    """A link from a reply mail: open that conversation in this widget (a new key for it)."""
+    svc = services()
+    body = request.get_json(silent=True)
+    link = body.get("link") if isinstance(body, dict) else None
+    conversation_id = mail.read_resume_token(svc.settings, link)
+    with svc.transaction() as session:
+        conversation = conversations.get_conversation(session, conversation_id)
+        token = conversations.reopen_by_link(session, conversation, svc.clock())
+        body = {**payloads.customer_view(session, conversation, svc.policy), "token": token}
+    return jsonify(body), 200

@@ -21,6 +21,7 @@ from . import (
     customer_events,
     employee_events,
     errors,
+    mail,
     marketing,
     pages,
 )
@@ -62,11 +63,15 @@ def create_app(
         encoder=encoder,
         matcher=make_matcher(encoder, index, lexical),
         policy=Policy(offer_timeout_s=settings.offer_timeout,
-                      presence_ttl_s=settings.presence_ttl, min_fit=settings.min_score,
-                      working_hours=settings.working_hours),
+                      presence_ttl_s=settings.presence_ttl, rejoin_grace_s=settings.rejoin_grace,
+                      min_fit=settings.min_score, working_hours=settings.working_hours,
+                      max_question_chars=settings.max_question_chars,
+                      max_message_chars=settings.max_message_chars,
+                      mail_enabled=bool(settings.smtp_host), mail_delay_s=settings.mail_delay),
         socketio=socketio,
         clock=clock,
     )
+    mail.init_app(app, settings)
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the widget API authenticates by token, never by cookie
     auth.init_app(app)

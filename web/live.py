@@ -1,16 +1,30 @@
-"""Turning domain outcomes into Socket.IO events, emitted only after the transaction commits."""
+"""Domain events mapped to Socket.IO events and the rooms that must hear of them; emitted only
+after the transaction commits."""
 
 from __future__ import annotations
 
+from functools import singledispatch
 from typing import NamedTuple
 
 from flask_socketio import SocketIO
 from sqlalchemy.orm import Session
 
-from matchmaker.models import Conversation, Employee, Message, Offer
-from matchmaker.offers import Closed, Routed
+from matchmaker.events import (
+    Accepted,
+    Claimed,
+    Closed,
+    CustomerPresence,
+    DomainEvent,
+    EmployeeLeft,
+    OfferClosed,
+    Offered,
+    Queued,
+    Said,
+)
+from matchmaker.models import Conversation, Employee, Offer
 
 from . import payloads
+from .services import services
 
 CUSTOMER_NS = "/customer"
 EMPLOYEE_NS = "/employee"
@@ -42,64 +56,112 @@ def to_employee(employee_id: int, name: str, data: dict) -> Event:
     return Event(name, data, employee_room(employee_id), EMPLOYEE_NS)
 
 
+def to_every_console(name: str, data: dict) -> Event:
+    return Event(name, data, GENERAL_ROOM, EMPLOYEE_NS)
+
+
 def emit_all(socketio: SocketIO, events: list[Event]) -> None:
     for event in events:
         socketio.emit(event.name, event.data, to=event.room, namespace=event.namespace)
 
 
-def routed_events(session: Session, routed: Routed | None) -> list[Event]:
-    """Tell the person asked (or the inbox owner) and the customer where the question went."""
-    if routed is None:
-        return []
-    conversation = session.get(Conversation, routed.conversation_id)
-    if routed.offline:
-        best = session.get(Employee, routed.employee_id) if routed.employee_id else None
-        events = [to_customer(conversation.id, "unavailable", {"best": payloads.person(best)})]
-        inbox = payloads.conversation(conversation)
-        events.append(to_employee(best.id, "inbox", inbox) if best is not None
-                      else Event("inbox", inbox, GENERAL_ROOM, EMPLOYEE_NS))
-        return events
-    offer = session.get(Offer, routed.offer_id)
+def socket_events(session: Session, happened: list[DomainEvent]) -> list[Event]:
+    """Everything the domain reported, as Socket.IO events (built inside the transaction)."""
+    return [event for item in happened for event in _map(item, session)]
+
+
+@singledispatch
+def _map(item, session: Session) -> list[Event]:
+    raise TypeError(f"no Socket.IO mapping for {type(item).__name__}")
+
+
+@_map.register
+def _(item: Offered, session: Session) -> list[Event]:
+    """The person asked gets the offer; the customer sees who is asked and why."""
+    offer = session.get(Offer, item.offer_id)
+    conversation = offer.conversation
     return [
-        to_employee(offer.employee_id, "offered", payloads.offer(offer)),
-        to_customer(conversation.id, "asking", {
+        to_employee(item.employee_id, "offered", payloads.offer(session, offer)),
+        to_customer(item.conversation_id, "asking", {
             "employee": payloads.person(offer.employee),
-            "reason": payloads.candidate_reason(conversation, offer.employee_id),
+            **payloads.customer_reason(conversation, item.employee_id),
+            "rerouted": item.rerouted,
         }),
     ]
 
 
-def closed_offer_events(session: Session, closed: Closed) -> list[Event]:
-    """The offer disappears from its console; the conversation's next step is announced."""
-    events = [to_employee(closed.employee_id, "offer_closed",
-                          {"offer_id": closed.offer_id, "outcome": closed.outcome})]
-    if closed.routed is not None:
-        events += routed_events(session, closed.routed)
-    return events
+@_map.register
+def _(item: OfferClosed, session: Session) -> list[Event]:
+    return [to_employee(item.employee_id, "offer_closed",
+                        {"offer_id": item.offer_id, "outcome": item.outcome})]
 
 
-def accepted_events(conversation: Conversation) -> list[Event]:
+@_map.register
+def _(item: Queued, session: Session) -> list[Event]:
+    """The customer learns nobody can take it live (and why); the inbox owner, or every
+    console for the general queue, gets it."""
+    conversation = session.get(Conversation, item.conversation_id)
+    best = session.get(Employee, item.employee_id) if item.employee_id else None
+    inbox = payloads.conversation(conversation)
     return [
-        to_customer(conversation.id, "accepted", {"employee": payloads.person(conversation.employee)}),
-        to_employee(conversation.employee_id, "assigned", payloads.conversation(conversation)),
+        to_customer(item.conversation_id, "unavailable",
+                    payloads.unavailable(best, item.why, services().policy)),
+        to_employee(best.id, "inbox", inbox) if best is not None
+        else to_every_console("inbox", inbox),
     ]
 
 
-def said_events(conversation: Conversation, msg: Message) -> list[Event]:
-    """A stored message goes to the customer and to every console tab of the assigned employee."""
-    data = payloads.message(msg)
-    events = [to_customer(conversation.id, "said", data)]
-    if conversation.employee_id is not None:
-        events.append(to_employee(conversation.employee_id, "said", data))
+@_map.register
+def _(item: Accepted, session: Session) -> list[Event]:
+    conversation = session.get(Conversation, item.conversation_id)
+    return [
+        to_customer(item.conversation_id, "accepted",
+                    {"employee": payloads.person(conversation.employee)}),
+        to_employee(item.employee_id, "assigned", payloads.conversation(conversation)),
+    ]
+
+
+@_map.register
+def _(item: Claimed, session: Session) -> list[Event]:
+    """Every console drops it from the general queue; the claimer lists it as theirs."""
+    conversation = session.get(Conversation, item.conversation_id)
+    return [to_every_console("claimed", {"conversation_id": item.conversation_id,
+                                         "employee": payloads.person(conversation.employee)}),
+            to_employee(item.employee_id, "inbox", payloads.conversation(conversation))]
+
+
+@_map.register
+def _(item: Said, session: Session) -> list[Event]:
+    """A stored message goes to the customer and to every console tab of the employee."""
+    data = payloads.said(item)
+    events = [to_customer(item.conversation_id, "said", data)]
+    if item.employee_id is not None:
+        events.append(to_employee(item.employee_id, "said", data))
     return events
 
 
-def closed_events(conversation: Conversation, withdrawn: Closed | None) -> list[Event]:
-    data = {"conversation_id": conversation.id, "by": conversation.closed_by}
-    events = [to_customer(conversation.id, "closed", data)]
-    if conversation.employee_id is not None:
-        events.append(to_employee(conversation.employee_id, "closed", data))
-    if withdrawn is not None:
-        events.append(to_employee(withdrawn.employee_id, "offer_closed",
-                                  {"offer_id": withdrawn.offer_id, "outcome": withdrawn.outcome}))
-    return events
+@_map.register
+def _(item: Closed, session: Session) -> list[Event]:
+    data = {"conversation_id": item.conversation_id, "by": item.by}
+    return [to_customer(item.conversation_id, "closed", data),
+            to_employee(item.employee_id, "closed", data) if item.employee_id is not None
+            else to_every_console("closed", data)]  # it may sit in the general queue
+
+
+@_map.register
+def _(item: EmployeeLeft, session: Session) -> list[Event]:
+    """The customer is told their colleague had to leave; the employee's other tabs (or their
+    console when it comes back) learn the chat moved on."""
+    employee = session.get(Employee, item.employee_id)
+    data = {"conversation_id": item.conversation_id, "employee": payloads.person(employee),
+            "reason": item.reason}
+    return [to_customer(item.conversation_id, "left", data),
+            to_employee(item.employee_id, "left", data)]
+
+
+@_map.register
+def _(item: CustomerPresence, session: Session) -> list[Event]:
+    if item.employee_id is None:
+        return []
+    return [to_employee(item.employee_id, "customer_presence",
+                        {"conversation_id": item.conversation_id, "present": item.present})]

@@ -1,4 +1,5 @@
-"""The marketing console: every conversation, filtered, with transcript, rating and consent."""
+"""The marketing console: every conversation, filtered, with transcript, timeline, rating and
+every consent decision."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
 from matchmaker import conversations, transcripts
-from matchmaker.models import CONVERSATION_STATUSES, Employee
+from matchmaker.lifecycle import Status
+from matchmaker.models import Employee
 
 from .auth import require
 from .services import services
@@ -35,7 +37,7 @@ def index():
         employees = session.scalars(select(Employee).order_by(Employee.name)).all()
         return render_template(
             "marketing/index.html", rows=rows, total=total, filters=filters,
-            employees=employees, statuses=CONVERSATION_STATUSES,
+            employees=employees, statuses=[status.value for status in Status],
             pages=(total + transcripts.PAGE_SIZE - 1) // transcripts.PAGE_SIZE,
         )
 
@@ -46,4 +48,6 @@ def conversation(conversation_id: int):
     with services().transaction() as session:
         conv = conversations.get_conversation(session, conversation_id)
         return render_template("marketing/conversation.html", conv=conv,
-                               messages=transcripts.transcript(session, conversation_id))
+                               messages=transcripts.transcript(session, conversation_id),
+                               timeline=transcripts.timeline(session, conversation_id),
+                               people={e.id: e for e in session.scalars(select(Employee))})

@@ -27,10 +27,19 @@ def widget_loader():
     return response
 
 
+def client_config() -> dict:
+    """The server's settings the browser needs (limits, whether mail is sent), rendered into
+    each page so nothing is copied by hand into the JavaScript."""
+    policy = services().policy
+    return {"max_question_chars": policy.max_question_chars,
+            "max_message_chars": policy.max_message_chars, "mail": policy.mail_enabled}
+
+
 @bp.get("/widget")
 def widget_frame():
-    """The widget itself, inside an iframe on our own origin (no third-party cookies or CORS)."""
-    return render_template("widget_frame.html")
+    """The widget itself, inside an iframe on our own origin (no third-party cookies or CORS);
+    on its own page when opened from a mail link (?resume=...)."""
+    return render_template("widget_frame.html", config=client_config())
 
 
 @bp.get("/healthz")

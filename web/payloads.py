@@ -1,8 +1,28 @@
-"""JSON shapes sent to browsers: one function per thing, shared by HTTP and Socket.IO."""
+"""JSON shapes sent to browsers: one function per thing, shared by HTTP and Socket.IO.
+
+What a customer or a colleague is shown about why someone was matched comes from Candidate.reason
+(curated profile words) only; an earlier customer's question never leaves its conversation."""
 
 from __future__ import annotations
 
-from matchmaker.models import Candidate, Conversation, Employee, Message, Offer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matchmaker import feedback, visitors
+from matchmaker.events import Said
+from matchmaker.lifecycle import Status
+from matchmaker.models import (
+    Candidate,
+    Conversation,
+    ConversationEvent,
+    Employee,
+    HistoryItem,
+    Message,
+    Offer,
+)
+from matchmaker.values import Policy
+
+REASON_CHARS = 200  # a whole bio may have matched: show its start
 
 
 def person(employee: Employee | None) -> dict | None:
@@ -23,23 +43,54 @@ def message(msg: Message) -> dict:
     }
 
 
-def candidate_reason(conversation: Conversation, employee_id: int | None) -> str:
-    """The profile passage that made this person a match."""
-    found: Candidate | None = next(
-        (c for c in conversation.candidates if c.employee_id == employee_id), None)
-    return found.passage if found else ""
+def said(item: Said) -> dict:
+    """The same shape as message(), from the domain event."""
+    return {"conversation_id": item.conversation_id, "seq": item.seq, "author": item.author,
+            "body": item.body, "client_id": item.client_id, "at": item.at.isoformat()}
 
 
-def offer(item: Offer) -> dict:
-    """An offer as the employee console shows it."""
+def _candidate(conversation: Conversation, employee_id: int | None) -> Candidate | None:
+    return next((c for c in conversation.candidates if c.employee_id == employee_id), None)
+
+
+def _clipped(text: str) -> str:
+    if len(text) <= REASON_CHARS:
+        return text
+    return text[:REASON_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def customer_reason(conversation: Conversation, employee_id: int | None) -> dict:
+    """Why this person: their own profile's words, and whether they answered similar
+    questions before (said generically: whose questions, and what they were, stays private)."""
+    found = _candidate(conversation, employee_id)
+    if found is None:
+        return {"reason": "", "answered_similar": False}
+    return {"reason": _clipped(found.reason), "answered_similar": found.passage_kind == "history"}
+
+
+def offer(session: Session, item: Offer) -> dict:
+    """An offer as the employee console shows it; only to this employee it links the earlier
+    conversation of theirs that made them the match."""
     conv = item.conversation
+    found = _candidate(conv, item.employee_id)
+    similar = None
+    if found is not None and found.history_item_id is not None:
+        history = session.get(HistoryItem, found.history_item_id)
+        if history is not None and history.employee_id == item.employee_id and history.conversation_id:
+            similar = {"conversation_id": history.conversation_id,
+                       "at": history.created_at.isoformat()}
+    left = _last_step(session, conv.id, "left")
     return {
         "offer_id": item.id,
         "conversation_id": conv.id,
         "question": conv.question,
-        "reason": candidate_reason(conv, item.employee_id),
+        **customer_reason(conv, item.employee_id),
+        "similar_conversation": similar,
         "customer_name": conv.customer.name,
         "page_url": conv.page_url,
+        "messages": conv.last_seq,
+        "previous": person(session.get(Employee, left.employee_id)) if left and left.employee_id
+        else None,
         "offered_at": item.offered_at.isoformat(),
         "expires_at": item.expires_at.isoformat(),
     }
@@ -53,8 +104,10 @@ def conversation(conv: Conversation) -> dict:
         "question": conv.question,
         "customer_name": conv.customer.name,
         "customer_email": conv.customer.email,
+        "customer_present": conv.customer_present,
         "page_url": conv.page_url,
         "employee": person(conv.employee),
+        "employee_id": conv.employee_id,
         "created_at": conv.created_at.isoformat(),
         "last_seq": conv.last_seq,
         "rating": conv.rating.stars if conv.rating else None,
@@ -62,18 +115,35 @@ def conversation(conv: Conversation) -> dict:
     }
 
 
-def customer_view(conv: Conversation) -> dict:
+def unavailable(best: Employee | None, why: str, policy: Policy) -> dict:
+    """Nobody can chat now: who will answer later, why, and whether that comes by e-mail."""
+    return {"best": person(best), "why": why, "mail": policy.mail_enabled}
+
+
+def _last_step(session: Session, conversation_id: int, kind: str) -> ConversationEvent | None:
+    return session.scalar(select(ConversationEvent).where(
+        ConversationEvent.conversation_id == conversation_id, ConversationEvent.kind == kind)
+        .order_by(ConversationEvent.id.desc()).limit(1))
+
+
+def customer_view(session: Session, conv: Conversation, policy: Policy) -> dict:
     """What the customer's widget needs to restore its state."""
     open_offer = next((o for o in conv.offers if o.outcome is None), None)
     asking = open_offer.employee if open_offer else None
+    queued = _last_step(session, conv.id, "queued") if conv.status == Status.OFFLINE else None
     return {
         "id": conv.id,
         "status": conv.status,
         "last_seq": conv.last_seq,
         "employee": person(conv.employee),
         "asking": person(asking),
-        "reason": candidate_reason(conv, asking.id) if asking else "",
-        "rated": conv.rating is not None,
+        **customer_reason(conv, asking.id if asking else None),
+        "why": queued.reason if queued else None,
+        "mail": policy.mail_enabled,
+        "feedback": feedback.feedback_state(session, conv),
         "consent": None if conv.consent is None else conv.consent.granted,
+        "consent_question": feedback.consent_question(),
         "email_left": bool(conv.customer.email),
+        "unread": visitors.unread(session, conv),
+        "read_seq": conv.customer_read_seq,
     }

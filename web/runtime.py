@@ -1,4 +1,4 @@
-"""Process-level runtime: CPU work off the event loop, the offer sweeper, start-up warm-up."""
+"""Process-level runtime: CPU work off the event loop, the sweeper, start-up warm-up."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from flask import Flask
 
-from matchmaker import offers, presence
+from matchmaker import offers, presence, rescue, visitors
 from matchmaker.ports import Encoder
 
 from . import live
@@ -52,12 +52,16 @@ def warm_up(app: Flask) -> None:
 
 
 def sweep_once(svc: Services) -> None:
-    """Expire overdue offers (offering the next person) and forget dead console connections."""
+    """Move on what time has decided: overdue offers (the next person is asked), offers and
+    chats whose employee vanished (nobody is stranded), customers who left the page; then
+    forget dead console connections."""
     now = svc.clock()
     with svc.transaction() as session:
-        closed = offers.expire_due_offers(session, svc.policy, now)
-        presence.purge_stale(session, now, svc.policy.presence_ttl_s)
-        events = [event for c in closed for event in live.closed_offer_events(session, c)]
+        happened = offers.expire_due_offers(session, svc.policy, now)
+        happened += rescue.rescue_stranded(session, svc.policy, now)
+        happened += visitors.sweep_departures(session, svc.policy, now)
+        presence.purge_stale(session, now, svc.policy)
+        events = live.socket_events(session, happened)
     live.emit_all(svc.socketio, events)
 
 

@@ -6,9 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import start_server
+from tests.servers import free_port, start_server
 
 from .flows import CHROMIUM, CHROMIUM_ARGS, new_page
+
+# Short presence times so "the employee's browser closed" plays out within a test, and mail
+# sent within a second to the loopback SMTP catcher the server runs.
+PRESENCE_TTL_S = 10
+REJOIN_GRACE_S = 3
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -32,9 +37,21 @@ def browser():
 
 
 @pytest.fixture
-def live_server(tmp_path, request):
-    """The real app with the demo company and the bundled model, on a free loopback port."""
-    server = start_server(tmp_path, f"sqlite:///{tmp_path}/e2e.db", real_model=True)
+def mail_dir(tmp_path) -> Path:
+    """The Maildir the live server's SMTP catcher writes to."""
+    return tmp_path / "mail"
+
+
+@pytest.fixture
+def live_server(tmp_path, request, mail_dir):
+    """The real app with the demo company and the bundled model, on a free loopback port, with
+    a real SMTP server on loopback catching its mail."""
+    settings = {"presence_ttl": PRESENCE_TTL_S, "rejoin_grace": REJOIN_GRACE_S,
+                "sweep_interval": 0.5, "smtp_host": "127.0.0.1", "smtp_port": free_port(),
+                "smtp_security": "none", "mail_catcher_dir": str(mail_dir), "mail_delay": 1,
+                "mail_interval": 0.5}
+    server = start_server(tmp_path, f"sqlite:///{tmp_path}/e2e.db", real_model=True,
+                          settings=settings, catch_mail=True)
     yield server
     server.stop()
     report = getattr(request.node, "rep_call", None)

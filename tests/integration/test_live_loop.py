@@ -154,6 +154,7 @@ def test_a_reconnecting_customer_gets_exactly_the_missed_messages(server, consol
 
 def test_rating_and_consent_show_in_the_marketing_console(server, console, customer):
     asked, jonas, widget = start_chat(server.url, console, customer)
+    say_as_employee(jonas, asked, "Yes, over the raw body.", "e-1")
     assert jonas.call("close", {"conversation_id": asked["id"]}) == {"ok": True}
     assert widget.wait_for("closed")["by"] == "employee"
 

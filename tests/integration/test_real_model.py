@@ -39,7 +39,7 @@ def top_role(tx, encoder, question: str) -> tuple[str, str]:
     with tx() as session:
         best = Matcher(encoder, FaissIndex(), FaissIndex(), BM25Index()).rank(session, question).matches[0]
         employee = session.get(Employee, best.employee_id)
-        return employee.role, best.explanation.passage
+        return employee.role, best.explanation.reason
 
 
 def test_vectors_are_unit_length_and_384_wide(real_encoder):

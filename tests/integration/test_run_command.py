@@ -1,6 +1,8 @@
-"""The README's run path: init-db, seed-demo and serve through the flask CLI, as `make run` does."""
+"""The README's run path: init-db, seed-demo and serve (with the loopback mail catcher) through
+the flask CLI, as `make run` does."""
 
 import os
+import smtplib
 import subprocess
 import sys
 import time
@@ -10,6 +12,7 @@ import pytest
 import requests
 
 from tests.servers import ROOT, free_port
+from web.mailcatcher import caught
 
 pytestmark = [pytest.mark.live, pytest.mark.model]
 FLASK = [sys.executable, "-m", "flask", "--app", "web"]
@@ -23,9 +26,11 @@ def test_the_flask_cli_migrates_seeds_and_serves_the_demo(tmp_path: Path):
                               timeout=300)
         assert done.returncode == 0, done.stderr
     assert "jonas@lumenledger.example" in done.stdout and "matchmaker-demo" in done.stdout
-    port = free_port()
-    server = subprocess.Popen(FLASK + ["serve", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port, smtp_port = free_port(), free_port()
+    env |= {"MATCHMAKER_SMTP_HOST": "127.0.0.1", "MATCHMAKER_SMTP_PORT": str(smtp_port),
+            "MATCHMAKER_SMTP_SECURITY": "none", "MATCHMAKER_MAIL_CATCHER_DIR": str(tmp_path / "mail")}
+    server = subprocess.Popen(FLASK + ["serve", "--catch-mail", "--port", str(port)], cwd=ROOT,
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and server.poll() is None:
@@ -40,6 +45,9 @@ def test_the_flask_cli_migrates_seeds_and_serves_the_demo(tmp_path: Path):
         asked = requests.post(f"http://127.0.0.1:{port}/api/conversations", timeout=30, json={
             "question": "How much does the Pro plan cost per user?", "visitor_id": "visitor-run1"})
         assert asked.status_code == 201 and asked.json()["employee"]["name"] == "Sophie Brennan"
+        with smtplib.SMTP("127.0.0.1", smtp_port, timeout=5) as smtp:  # as make run: mail caught
+            smtp.sendmail("a@example.org", ["b@example.org"], b"Subject: caught\r\n\r\nhello")
+        assert [m.subject for m in caught(str(tmp_path / "mail"))] == ["caught"]
     finally:
         server.terminate()
         server.wait(timeout=15)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from embeddings.index import FaissIndex
 from embeddings.lexical import BM25Index
 from matchmaker.db import make_engine, make_transaction
+from matchmaker.events import Offered, Queued
 from matchmaker.models import Base, Employee
 from matchmaker.profiles import embed_employees
 from matchmaker.routing import Matcher
@@ -60,3 +63,23 @@ def online(tx, clock, *employee_ids: int, available: bool = True) -> None:
         for eid in employee_ids:
             presence.connect(session, eid, f"sid-{eid}", clock())
             session.get(Employee, eid).available = available
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where the last routing step in some domain events sent a conversation."""
+
+    offer_id: int | None
+    employee_id: int | None
+    offline: bool
+    why: str | None = None
+
+
+def route(events) -> Route | None:
+    """The last Offered or Queued among events, as a Route (None: it was not routed)."""
+    for event in reversed(events):
+        if isinstance(event, Offered):
+            return Route(event.offer_id, event.employee_id, False)
+        if isinstance(event, Queued):
+            return Route(None, event.employee_id, True, event.why)
+    return None

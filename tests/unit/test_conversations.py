@@ -2,7 +2,7 @@
 
 import pytest
 
-from matchmaker import conversations, offers
+from matchmaker import conversations, feedback, offers
 from matchmaker.errors import (
     Conflict,
     ConversationClosed,
@@ -29,10 +29,10 @@ def say(tx, policy, clock, conversation_id, body, client_id=None, employee_id=No
     with tx() as session:
         conversation = session.get(Conversation, conversation_id)
         employee = session.get(Employee, employee_id) if employee_id else None
-        message, created = conversations.say(
+        message, happened = conversations.say(
             session, conversation, "employee" if employee else "customer", body, client_id,
             policy, clock(), employee=employee)
-        return message.seq, created
+        return message.seq, bool(happened)
 
 
 def test_messages_get_consecutive_sequence_numbers(tx, policy, clock, active):
@@ -102,9 +102,10 @@ def test_closing_before_accept_withdraws_the_open_offer(tx, matcher, policy, clo
     online(tx, clock, *staff.values())
     conversation_id, routed = ask(tx, matcher, policy, clock)
     with tx() as session:
-        withdrawn = conversations.close_conversation(
+        withdrawn, closed = conversations.close_conversation(
             session, session.get(Conversation, conversation_id), clock())
     assert (withdrawn.offer_id, withdrawn.outcome) == (routed.offer_id, "withdrawn")
+    assert (closed.by, closed.employee_id) == ("customer", None)
     with tx() as session:
         assert session.get(Offer, routed.offer_id).outcome == "withdrawn"
 
@@ -117,15 +118,16 @@ def test_an_employee_cannot_close_someone_elses_conversation(tx, clock, active, 
                                          clock(), employee=session.get(Employee, other))
 
 
-def test_rating_and_consent_are_stored_after_close(tx, clock, active):
-    conversation_id, _ = active
+def test_rating_and_consent_are_stored_after_close(tx, policy, clock, active):
+    conversation_id, employee_id = active
+    say(tx, policy, clock, conversation_id, "Here is how.", "e1", employee_id)
     with tx() as session:
         conversation = session.get(Conversation, conversation_id)
         with pytest.raises(Conflict):
-            conversations.rate(session, conversation, 5, "", clock())
+            feedback.rate(session, conversation, 5, "", clock())
         conversations.close_conversation(session, conversation, clock())
-        conversations.rate(session, conversation, 4, "helpful", clock())
-        conversations.decide_consent(session, conversation, True, "quote_anonymised", clock())
+        feedback.rate(session, conversation, 4, "helpful", clock())
+        feedback.decide_consent(session, conversation, True, "quote_anonymised", clock())
     with tx() as session:
         conversation = session.get(Conversation, conversation_id)
         assert (conversation.rating.stars, conversation.rating.comment) == (4, "helpful")
@@ -133,13 +135,14 @@ def test_rating_and_consent_are_stored_after_close(tx, clock, active):
 
 
 @pytest.mark.parametrize("stars", [0, 6, "5", 4.5, True, None])
-def test_ratings_outside_one_to_five_are_refused(tx, clock, active, stars):
-    conversation_id, _ = active
+def test_ratings_outside_one_to_five_are_refused(tx, policy, clock, active, stars):
+    conversation_id, employee_id = active
+    say(tx, policy, clock, conversation_id, "Here is how.", "e1", employee_id)
     with tx() as session:
         conversation = session.get(Conversation, conversation_id)
         conversations.close_conversation(session, conversation, clock())
         with pytest.raises(InvalidInput):
-            conversations.rate(session, conversation, stars, None, clock())
+            feedback.rate(session, conversation, stars, None, clock())
 
 
 def test_the_token_opens_only_its_own_conversation(tx, policy, clock, staff):

@@ -3,6 +3,7 @@
 import pytest
 
 from matchmaker import conversations, experience, offers
+from matchmaker.errors import Conflict
 from matchmaker.models import Conversation, Employee, HistoryItem, ProfilePassage
 from tests.unit.conftest import online
 from tests.unit.test_offers import ask
@@ -12,7 +13,8 @@ def closed_conversation(tx, matcher, policy, clock, staff, text, answered=True):
     online(tx, clock, *staff.values())
     conversation_id, routed = ask(tx, matcher, policy, clock, text=text)
     with tx() as session:
-        conversation = offers.accept_offer(session, routed.offer_id, routed.employee_id, clock())
+        conversation, _ = offers.accept_offer(session, routed.offer_id, routed.employee_id,
+                                              clock())
         if answered:
             conversations.say(session, conversation, "employee", "Here is how.", "e1", policy,
                               clock(), employee=session.get(Employee, routed.employee_id))
@@ -58,6 +60,11 @@ def test_a_learned_question_pulls_similar_questions_to_that_person(tx, matcher, 
         top = matcher.rank(session, "zanzibar gateway").matches[0]
     assert top.employee_id == employee_id
     assert top.explanation.passage_kind == "history"
+    # It ranks, but its words are another customer's: the reason is the profile's own.
+    assert "zanzibar" not in top.explanation.reason
+    with tx() as session:
+        item = session.get(HistoryItem, top.explanation.history_item_id)
+        assert (item.conversation_id, item.employee_id) == (conversation_id, employee_id)
 
 
 def employee(prior_accepted=0):
@@ -84,7 +91,7 @@ def test_a_conversation_the_employee_never_answered_teaches_nothing(tx, matcher,
                                                                    clock, staff):
     conversation_id, _ = closed_conversation(tx, matcher, policy, clock, staff,
                                              "webhook signature verification", answered=False)
-    with tx() as session:
+    with pytest.raises(Conflict, match="nobody answered"), tx() as session:
         experience.rate_and_learn(session, encoder, session.get(Conversation, conversation_id),
                                   5, "", clock())
     with tx() as session:

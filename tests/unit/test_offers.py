@@ -4,8 +4,9 @@ import pytest
 
 from matchmaker import conversations, offers
 from matchmaker.errors import NotFound, OfferNotOpen
+from matchmaker.events import OfferClosed
 from matchmaker.models import Candidate, Conversation, Employee, Offer
-from tests.unit.conftest import online
+from tests.unit.conftest import online, route
 
 QUESTION = ("webhook signature verification on the REST invoicing API: pricing plans, "
             "bank reconciliation, iOS app, hiring and customer stories")
@@ -17,8 +18,7 @@ def ask(tx, matcher, policy, clock, text=QUESTION):
         conversation, _ = conversations.open_conversation(
             session, conversations.Question(text=text, visitor_id="visitor-1"), matches, policy,
             clock())
-        routed = offers.offer_next(session, conversation, policy, clock())
-        return conversation.id, routed
+        return conversation.id, route(offers.offer_next(session, conversation, policy, clock()))
 
 
 def test_the_best_available_match_is_offered(tx, matcher, policy, clock, staff):
@@ -67,9 +67,10 @@ def test_decline_offers_the_next_candidate(tx, matcher, policy, clock, staff):
     online(tx, clock, *staff.values())
     conversation_id, first = ask(tx, matcher, policy, clock)
     with tx() as session:
-        closed = offers.decline_offer(session, first.offer_id, first.employee_id, policy, clock())
-    assert (closed.offer_id, closed.outcome) == (first.offer_id, "declined")
-    assert closed.routed.employee_id not in (None, first.employee_id)
+        happened = offers.decline_offer(session, first.offer_id, first.employee_id, policy, clock())
+    assert happened[0] == OfferClosed(conversation_id, first.offer_id, first.employee_id,
+                                      "declined")
+    assert route(happened).employee_id not in (None, first.employee_id)
     with tx() as session:
         outcomes = [o.outcome for o in session.get(Conversation, conversation_id).offers]
     assert outcomes == ["declined", None]
@@ -83,9 +84,10 @@ def test_an_unanswered_offer_expires_and_the_next_candidate_is_offered(
         assert offers.expire_due_offers(session, policy, clock()) == []
     clock.advance(policy.offer_timeout_s)
     with tx() as session:
-        closed = offers.expire_due_offers(session, policy, clock())
+        happened = offers.expire_due_offers(session, policy, clock())
+    closed = [e for e in happened if isinstance(e, OfferClosed)]
     assert [(c.offer_id, c.outcome) for c in closed] == [(first.offer_id, "expired")]
-    assert closed[0].routed.employee_id not in (None, first.employee_id)
+    assert route(happened).employee_id not in (None, first.employee_id)
 
 
 def test_when_everyone_declines_it_goes_offline_to_the_general_queue(
@@ -94,8 +96,8 @@ def test_when_everyone_declines_it_goes_offline_to_the_general_queue(
     conversation_id, routed = ask(tx, matcher, policy, clock)
     while not routed.offline:
         with tx() as session:
-            routed = offers.decline_offer(session, routed.offer_id, routed.employee_id, policy,
-                                          clock()).routed
+            routed = route(offers.decline_offer(session, routed.offer_id, routed.employee_id,
+                                                policy, clock()))
     with tx() as session:
         conversation = session.get(Conversation, conversation_id)
         assert conversation.status == "offline"
@@ -108,8 +110,8 @@ def test_after_a_decline_with_nobody_free_the_best_willing_match_answers_later(
     online(tx, clock, staff["dev@example.test"])
     conversation_id, routed = ask(tx, matcher, policy, clock)
     with tx() as session:
-        routed = offers.decline_offer(session, routed.offer_id, routed.employee_id, policy,
-                                      clock()).routed
+        routed = route(offers.decline_offer(session, routed.offer_id, routed.employee_id, policy,
+                                            clock()))
     assert routed.offline and routed.employee_id not in (None, staff["dev@example.test"])
 
 
@@ -216,4 +218,4 @@ def test_an_offer_left_open_on_a_closed_conversation_cannot_reopen_it(
     with tx() as session:
         assert session.get(Conversation, conversation_id).status == "closed"
         assert offers.offer_next(session, session.get(Conversation, conversation_id), policy,
-                                 clock()) is None
+                                 clock()) == []

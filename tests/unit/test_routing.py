@@ -24,12 +24,12 @@ def test_every_match_carries_the_passage_that_matched_and_score_parts(tx, matche
     with tx() as session:
         matches = matcher.rank(session, "webhook signature help").matches
     top = matches[0]
-    assert top.explanation.passage == "webhook signature verification"
+    assert top.explanation.reason == "webhook signature verification"
     assert top.explanation.passage_kind == "expertise"
     assert set(top.explanation.parts) == {"passage", "gist", "words", "role", "experience",
                                           "language"}
     assert top.fit == pytest.approx(top.explanation.parts["passage"])
-    assert all(m.explanation.passage for m in matches)
+    assert all(m.explanation.reason for m in matches)
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
 
 
@@ -153,7 +153,7 @@ def test_removed_passages_rebuild_the_indexes(tx, encoder, matcher, staff):
     with tx() as session:
         matches = matcher.rank(session, "webhook signature").matches
     assert id(matcher.index._index) != before
-    assert "webhook signature verification" not in [m.explanation.passage for m in matches]
+    assert "webhook signature verification" not in [m.explanation.reason for m in matches]
 
 
 @pytest.mark.parametrize("language, first", [("fr", "sales@example.test"),

@@ -13,9 +13,15 @@ from web import create_app
 
 
 @pytest.fixture
-def app(database_url, encoder, clock):
+def app_overrides() -> dict:
+    """Settings a test module adds to the app's (override this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, encoder, clock, app_overrides):
     app = create_app({"database_url": database_url, "secret_key": "test-secret",
-                      "min_score": 0.05}, encoder=encoder, clock=clock)
+                      "min_score": 0.05, **app_overrides}, encoder=encoder, clock=clock)
     svc = app.extensions["matchmaker"]
     with svc.transaction() as session:
         employees = [upsert_employee(session, r, clock(), PASSWORD)[0] for r in staff_records()]
@@ -56,7 +62,7 @@ def login(client, email: str, password: str = PASSWORD):
 
 def ask(client, question="How do I verify the webhook signature?", **extra) -> dict:
     response = client.post("/api/conversations",
-                           json={"question": question, "visitor_id": "visitor-0001", **extra})
+                           json={"question": question, "visitor_id": "visitor-0001"} | extra)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 

@@ -96,6 +96,8 @@ def test_close_then_rate_and_consent_are_stored(app, console, customer, svc):
     widget = customer(asked)
     dev.emit("accept", {"offer_id": events(dev, EMP, "offered")[0]["offer_id"]}, namespace=EMP,
              callback=True)
+    dev.emit("say", {"conversation_id": asked["id"], "body": "Sign the raw body.",
+                     "client_id": "e1"}, namespace=EMP, callback=True)
     assert dev.emit("close", {"conversation_id": asked["id"]}, namespace=EMP, callback=True)["ok"]
     assert events(widget, CUS, "closed")[-1]["by"] == "employee"
     assert widget.emit("rate", {"stars": 5, "comment": "Great"}, namespace=CUS,

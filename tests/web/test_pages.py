@@ -63,9 +63,12 @@ def finished_conversation(app, console, customer, question, stars, granted, body
     dev.emit("accept", {"offer_id": events(dev, "/employee", "offered")[0]["offer_id"]},
              namespace="/employee", callback=True)
     widget.emit("say", {"body": body, "client_id": "c1"}, namespace="/customer", callback=True)
+    dev.emit("say", {"conversation_id": asked["id"], "body": "Glad to help.", "client_id": "e1"},
+             namespace="/employee", callback=True)
     widget.emit("close", {}, namespace="/customer", callback=True)
-    widget.emit("rate", {"stars": stars}, namespace="/customer", callback=True)
-    widget.emit("consent", {"granted": granted}, namespace="/customer", callback=True)
+    assert widget.emit("rate", {"stars": stars}, namespace="/customer", callback=True)["ok"]
+    assert widget.emit("consent", {"granted": granted}, namespace="/customer",
+                       callback=True)["ok"]
     return asked["id"]
 
 

@@ -5,15 +5,15 @@
  * from its last seq and unsent messages are retried with the same client_id (stored once).
  * All customer and chat text is rendered with textContent, never as HTML.
  */
-(() => {
-  "use strict";
+import * as common from "./common.js";
 
+(() => {
   const root = document.getElementById("console");
   if (!root) return;
 
-  const common = window.MatchmakerCommon; // common.js
-  const { MAX_MESSAGE, TYPING_SHOWN_MS, el, linkified, submitOnEnter, initials, sentence, randomId } = common;
-  const HEARTBEAT_MS = 20000;
+  const { HEARTBEAT_MS, TYPING_SHOWN_MS, el, linkified, submitOnEnter, initials, sentence, randomId } = common;
+  const CONFIG = common.readConfig();
+  const MAX_MESSAGE = CONFIG.max_message_chars;
   const BASE_TITLE = document.title;
 
   const state = {
@@ -206,12 +206,38 @@
         el("span", { className: "offer-label", text: "New request" }),
         el("span", { className: "countdown", "aria-live": "off" })),
       el("p", { className: "offer-question", text: offer.question }),
-      offer.reason ? el("p", { className: "offer-why" }, el("strong", { text: "Why you: " }), offer.reason) : null,
+      offerWhy(offer),
+      offer.previous ? el("p", { className: "offer-previous", text:
+        `Continues a chat ${offer.previous.name} had to leave (${offer.messages} message${offer.messages === 1 ? "" : "s"} so far).` }) : null,
       el("p", { className: "offer-meta" },
         el("span", { text: offer.customer_name || "Anonymous visitor" }),
         page ? el("span", { className: "offer-page", title: offer.page_url, text: page }) : null),
       el("div", { className: "offer-progress", "aria-hidden": "true" }, el("span")),
       el("div", { className: "offer-actions" }, accept, decline));
+  }
+
+  /** Why I was asked: my profile's words; if a question I answered before decided, a link to
+   * that conversation of mine (its words are never copied into the offer). */
+  function offerWhy(offer) {
+    const parts = [offer.reason, offer.answered_similar ? "you answered a similar question before" : ""].filter(Boolean);
+    if (!parts.length) return null;
+    const why = el("p", { className: "offer-why" }, el("strong", { text: "Why you: " }), parts.join(" · "));
+    if (offer.similar_conversation) {
+      const link = el("button", { type: "button", className: "link similar-link" }, "open it");
+      link.addEventListener("click", () => openPast(offer.similar_conversation.conversation_id));
+      why.append(" (", link, ")");
+    }
+    return why;
+  }
+
+  /** One of my earlier conversations, read-only in the pane (not listed on the side). */
+  async function openPast(conversationId) {
+    const ack = await request("sync", { conversation_id: conversationId, after_seq: 0 });
+    if (!ack.ok) return toast(sentence(ack.message), "error");
+    const chat = upsertChat(ack.conversation, state.chats.get(conversationId)?.list || "past");
+    chat.loaded = true;
+    for (const msg of ack.messages) addMessage(chat, msg);
+    selectChat(conversationId);
   }
 
   function tickOffer(entry) {
@@ -312,7 +338,9 @@
     for (const conv of ack.conversations) { upsertChat(conv, "live"); listed.add(conv.id); }
     for (const conv of ack.inbox) { upsertChat(conv, "inbox"); listed.add(conv.id); }
     for (const [id, chat] of [...state.chats]) {
-      if (!listed.has(id) && !chat.loaded && id !== state.selected) state.chats.delete(id);
+      if (listed.has(id) || chat.list === "past") continue;
+      if (!chat.loaded && id !== state.selected) state.chats.delete(id);
+      else if (chat.conv.status !== "closed") syncChat(chat); // it moved on while I was away
     }
     renderLists();
   }
@@ -322,9 +350,11 @@
   function renderLists() {
     const live = [];
     const inbox = [];
-    for (const chat of state.chats.values()) (chat.list === "inbox" ? inbox : live).push(chat);
-    ui.liveList.replaceChildren(...(live.length ? live.map((c) => chatItem(c, "chat-item")) : [emptyNote("No live chats. Accept a request to start one.")]));
-    ui.inboxList.replaceChildren(...(inbox.length ? inbox.map((c) => chatItem(c, "inbox-item")) : [emptyNote("Nothing waiting.")]));
+    for (const chat of state.chats.values()) {
+      if (chat.list !== "past") (chat.list === "inbox" ? inbox : live).push(chat);
+    }
+    ui.liveList.replaceChildren(...(live.length ? live.map((c) => chatItem(c, "chat-item")) : [emptyNote("No live chats. Accept a request to start one.", "li")]));
+    ui.inboxList.replaceChildren(...(inbox.length ? inbox.map((c) => chatItem(c, "inbox-item")) : [emptyNote("Nothing waiting.", "li")]));
     renderCounts();
   }
 
@@ -345,19 +375,30 @@
     document.title = unread ? `(${unread}) ${BASE_TITLE}` : BASE_TITLE;
   }
 
-  function emptyNote(text) {
-    return el("p", { className: "empty", text });
+  function emptyNote(text, tag = "p") {
+    return el(tag, { className: "empty", text });
+  }
+
+  /** The chat went to a colleague (I was away too long); I may still read it. */
+  function movedOn(conv) {
+    return ["waiting", "offered", "active"].includes(conv.status) && conv.employee_id !== state.me.id;
+  }
+
+  function chatBadge(conv) {
+    if (conv.status === "closed") return el("span", { className: "status closed", text: "ended" });
+    if (movedOn(conv)) return el("span", { className: "status closed", text: "moved on" });
+    if (conv.customer_present === false) return el("span", { className: "status away", text: "left the page" });
+    return null;
   }
 
   function chatItem(chat, className) {
     const conv = chat.conv;
-    const closed = conv.status === "closed";
+    const closed = conv.status === "closed" || movedOn(conv);
     const preview = chat.typing ? "typing…" : lastPreview(chat);
     const button = el("button", { type: "button", className: "chat-open", "aria-current": state.selected === conv.id ? "true" : null },
       el("span", { className: "avatar avatar-small", "aria-hidden": "true", text: initials(customerName(conv)) }),
       el("span", { className: "chat-text" },
-        el("span", { className: "chat-name" }, el("span", { text: customerName(conv) }),
-          closed ? el("span", { className: "status closed", text: "ended" }) : null),
+        el("span", { className: "chat-name" }, el("span", { text: customerName(conv) }), chatBadge(conv)),
         el("span", { className: chat.typing ? "chat-preview is-typing" : "chat-preview", text: preview })),
       chat.unread ? el("span", { className: "unread", "aria-label": `${chat.unread} unread`, text: String(chat.unread) }) : null);
     button.addEventListener("click", () => selectChat(conv.id));
@@ -388,7 +429,8 @@
   async function syncChat(chat) {
     if (chat.syncing) return;
     chat.syncing = true;
-    const ack = await request("sync", { conversation_id: chat.conv.id, after_seq: chat.lastSeq });
+    // Until the whole transcript was loaded once, live events may have skipped ahead: from 0.
+    const ack = await request("sync", { conversation_id: chat.conv.id, after_seq: chat.loaded ? chat.lastSeq : 0 });
     chat.syncing = false;
     if (!ack.ok) {
       if (state.selected === chat.conv.id) toast(sentence(ack.message), "error");
@@ -463,7 +505,9 @@
     ui.paneHeader = el("header", { className: "pane-header" });
     ui.messages = el("ol", { className: "messages", id: "chat-messages", "aria-label": "Messages", "aria-live": "polite" });
     ui.typing = el("div", { className: "typing", hidden: true });
-    ui.scroller = el("div", { className: "pane-scroll" }, ui.messages, ui.typing);
+    // Focusable, so the conversation can be scrolled with the keyboard too.
+    ui.scroller = el("div", { className: "pane-scroll", tabindex: "0", role: "region", "aria-label": "Conversation" },
+      ui.messages, ui.typing);
     ui.footer = el("div", { className: "pane-footer" });
     ui.pane.replaceChildren(ui.paneHeader, ui.scroller, ui.footer);
     renderPaneHeader(chat);
@@ -480,7 +524,7 @@
   function refreshPane(chat) {
     ui.messages?.querySelector(".loading")?.remove();
     renderPaneHeader(chat);
-    if (ui.footerStatus !== chat.conv.status) renderFooter(chat);
+    if (ui.footerStatus !== footerKey(chat.conv)) renderFooter(chat);
     renderEnded(chat);
   }
 
@@ -488,8 +532,12 @@
     if (!ui.paneHeader) return;
     const conv = chat.conv;
     const page = safeUrl(conv.page_url);
-    const closeButton = conv.status === "closed" ? null
+    const closeButton = conv.status === "closed" || movedOn(conv) ? null
       : el("button", { type: "button", id: "chat-close", className: "button", onclick: () => closeChat(chat) }, "End chat");
+    const presence = conv.status !== "closed" && !movedOn(conv) && conv.customer_present !== undefined
+      ? el("span", { className: `presence ${conv.customer_present ? "here" : "away"}`, id: "customer-presence",
+        text: conv.customer_present ? "on the page" : "left the page" })
+      : null;
     ui.paneHeader.replaceChildren(
       el("div", { className: "pane-title" },
         el("h2", { className: "pane-question", text: conv.question }),
@@ -497,7 +545,8 @@
           el("span", { className: "pane-customer", text: customerName(conv) }),
           conv.customer_email ? el("a", { className: "pane-email", href: `mailto:${conv.customer_email}`, text: conv.customer_email }) : null,
           page ? el("a", { className: "pane-page", href: page.href, target: "_blank", rel: "noopener noreferrer", title: page.href, text: pageLabel(conv.page_url) }) : null,
-          el("span", { className: `status ${conv.status}`, text: statusLabel(conv.status) }))),
+          el("span", { className: `status ${conv.status}`, text: movedOn(conv) ? "moved on" : statusLabel(conv.status) }),
+          presence)),
       ...(closeButton ? [closeButton] : []));
   }
 
@@ -505,22 +554,36 @@
     return { active: "live", offline: "answer later", closed: "ended", offered: "offered", waiting: "waiting" }[status] || status;
   }
 
+  /** What happens to a reply the customer is not there to read. */
+  function replyNote(conv) {
+    const who = customerName(conv);
+    if (conv.customer_email && CONFIG.mail) return `${who} sees your reply when they come back, and gets it by e-mail at ${conv.customer_email} if they have not read it by then.`;
+    if (conv.customer_email) return `${who} sees your reply when they come back; you can also e-mail ${conv.customer_email}.`;
+    return `${who} sees your reply when they come back to the page.`;
+  }
+
+  function footerNote(conv) {
+    if (conv.status === "offline") return `Nobody was free when this came in. Reply here: ${replyNote(conv)}`;
+    if (conv.customer_present === false) return `${customerName(conv)} has left the page. ${replyNote(conv)}`;
+    return null;
+  }
+
   function renderFooter(chat) {
     const hadFocus = ui.input !== null && ui.input !== undefined && document.activeElement === ui.input;
     if (ui.input && ui.inputFor === chat.conv.id) chat.draft = ui.input.value;
-    ui.footerStatus = chat.conv.status;
-    if (chat.conv.status === "closed") {
+    ui.footerStatus = footerKey(chat.conv);
+    if (chat.conv.status === "closed" || movedOn(chat.conv)) {
       ui.input = null;
-      ui.footer.replaceChildren(el("p", { className: "pane-note", text: "This conversation has ended. The customer is asked to rate it." }));
+      ui.footer.replaceChildren(el("p", { className: "pane-note", id: "pane-ended", text: chat.conv.status === "closed"
+        ? "This conversation has ended."
+        : "You were away too long, so this conversation went to a colleague. You can still read it here." }));
       return;
     }
-    const offlineNote = chat.conv.status === "offline"
-      ? el("p", { className: "pane-note", text: chat.conv.customer_email
-        ? `Nobody was free when this came in. Reply here — ${customerName(chat.conv)} sees it on their return, or e-mail ${chat.conv.customer_email}.`
-        : `Nobody was free when this came in. Reply here — ${customerName(chat.conv)} sees it when they come back.` })
-      : null;
-    ui.input = el("textarea", { id: "chat-input", rows: "2", maxlength: String(MAX_MESSAGE),
+    const note = footerNote(chat.conv);
+    const offlineNote = note ? el("p", { className: "pane-note", id: "pane-note", text: note }) : null;
+    ui.input = el("textarea", { id: "chat-input", rows: "2",
       placeholder: `Reply to ${customerName(chat.conv)}…`, "aria-label": "Your reply" });
+    const counter = common.limitCounter(ui.input, MAX_MESSAGE, "chat-input-count");
     ui.input.value = chat.draft || "";
     ui.inputFor = chat.conv.id;
     const send = el("button", { type: "submit", id: "chat-send", className: "button primary" }, "Send");
@@ -531,18 +594,26 @@
     });
     submitOnEnter(ui.input, () => form.requestSubmit());
     ui.input.addEventListener("input", () => typingChanged(ui.input.value.trim() !== "", chat.conv.id));
-    ui.footer.replaceChildren(...[offlineNote, form].filter(Boolean));
+    ui.counter = counter;
+    ui.footer.replaceChildren(...[offlineNote, form, counter.node].filter(Boolean));
+    counter.update();
     if (hadFocus) ui.input.focus();
+  }
+
+  /** What the footer depends on: it is rebuilt only when this changes. */
+  function footerKey(conv) {
+    return `${conv.status}:${movedOn(conv)}:${conv.customer_present}`;
   }
 
   function submitReply(chat) {
     const body = ui.input.value.trim();
     if (!body) return;
-    if (body.length > MAX_MESSAGE) {
-      toast(`Please keep a message under ${MAX_MESSAGE} characters.`, "error");
+    if (!ui.counter.ok()) {
+      toast(`Please shorten your message to ${MAX_MESSAGE.toLocaleString("en")} characters; nothing was sent.`, "error");
       return;
     }
     ui.input.value = "";
+    ui.counter.update();
     chat.draft = "";
     stopTyping();
     sendMessage(chat, body);
@@ -665,8 +736,50 @@
   }
 
   function onInbox(conv) {
+    const known = state.chats.has(conv.id);
     upsertChat(conv, listFor(conv));
-    toast(`New in your inbox: a question from ${customerName(conv)}.`);
+    if (!known) toast(`New in your inbox: a question from ${customerName(conv)}.`);
+  }
+
+  /** The customer left the page or came back: said in the list, the header and the chat. */
+  function onCustomerPresence({ conversation_id: id, present }) {
+    const chat = state.chats.get(id);
+    if (!chat) return;
+    upsertChat({ ...chat.conv, customer_present: present }, chat.list);
+    const who = customerName(chat.conv);
+    if (state.selected === id) {
+      paneEvent(present ? `${who} is back.` : `${who} left the page.`);
+      refreshPane(chat);
+    } else if (!present) {
+      toast(`${who} left the page.`);
+    }
+  }
+
+  /** My console was gone too long: the chat went on to a colleague. */
+  function onMovedOn({ conversation_id: id }) {
+    const chat = state.chats.get(id);
+    if (!chat) return;
+    upsertChat({ ...chat.conv, status: "waiting", employee_id: null }, chat.list);
+    if (state.selected === id) refreshPane(chat);
+    toast("You were away too long: a chat went on to a colleague.");
+  }
+
+  /** Someone answered a question from the general queue: it is theirs now. */
+  function onClaimed({ conversation_id: id }) {
+    const chat = state.chats.get(id);
+    if (!chat || chat.list !== "inbox" || chat.conv.employee_id === state.me.id) return;
+    if (state.selected !== id) {
+      state.chats.delete(id);
+      renderLists();
+    }
+  }
+
+  /** A line in the open chat about something that happened (not a stored message). */
+  function paneEvent(text) {
+    if (!ui.messages) return;
+    const now = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    ui.messages.appendChild(el("li", { className: "msg msg-system msg-event", text: `${text} ${now}` }));
+    scrollToEnd(false);
   }
 
   let refreshTimer = null;
@@ -714,6 +827,9 @@
       if (chat) markClosed(chat, by);
     });
     socket.on("inbox", onInbox);
+    socket.on("customer_presence", onCustomerPresence);
+    socket.on("left", onMovedOn);
+    socket.on("claimed", onClaimed);
     setInterval(() => emitQuietly("heartbeat", {}), HEARTBEAT_MS);
     setInterval(() => state.offers.forEach(tickOffer), 1000);
   }

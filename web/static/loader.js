@@ -36,8 +36,9 @@
 #${LAUNCHER_ID}:hover{transform:translateY(-2px) scale(1.03);background:#4338ca}
 #${LAUNCHER_ID}:focus-visible{outline:3px solid #a5b4fc;outline-offset:3px}
 #${LAUNCHER_ID} svg{width:28px;height:28px;pointer-events:none}
-#${LAUNCHER_ID} .mm-badge{position:absolute;top:4px;right:4px;width:14px;height:14px;
-  border-radius:50%;background:#ef4444;border:2px solid #fff;display:none}
+#${LAUNCHER_ID} .mm-badge{position:absolute;top:-2px;right:-2px;min-width:20px;height:20px;padding:0 5px;
+  box-sizing:border-box;border-radius:10px;background:#b91c1c;border:2px solid #fff;display:none;
+  font:700 11px/16px system-ui,sans-serif;color:#fff;text-align:center}
 #${LAUNCHER_ID}[data-unread="true"] .mm-badge{display:block}
 #${FRAME_ID}{all:initial;box-sizing:border-box;display:block;position:fixed;right:24px;bottom:100px;z-index:2147483000;width:380px;height:560px;
   max-height:calc(100vh - 124px);border:0;border-radius:16px;background:#fff;
@@ -79,9 +80,19 @@
     (document.head || document.documentElement).appendChild(style);
   }
 
+  // A link from a reply mail ends in #mm-resume=<signed token>: the widget reopens that
+  // conversation. The token is taken out of the address bar at once.
+  const RESUME = (() => {
+    const match = /(?:^#|&)mm-resume=([A-Za-z0-9._-]+)/.exec(location.hash);
+    if (!match) return "";
+    history.replaceState(null, "", location.pathname + location.search);
+    return match[1];
+  })();
+
   function frameUrl() {
     const lang = document.documentElement.lang || "";
-    return `${ORIGIN}/widget?page=${encodeURIComponent(location.href)}&lang=${encodeURIComponent(lang)}`;
+    const resume = RESUME ? `&resume=${encodeURIComponent(RESUME)}` : "";
+    return `${ORIGIN}/widget?page=${encodeURIComponent(location.href)}&lang=${encodeURIComponent(lang)}${resume}`;
   }
 
   function makeFrame() {
@@ -90,6 +101,7 @@
     frame.title = "Ask Lumen Ledger";
     frame.src = frameUrl();
     frame.setAttribute("aria-hidden", "true");
+    frame.inert = true; // closed: nothing inside can take focus or keys
     frame.dataset.open = "false";
     return frame;
   }
@@ -104,6 +116,7 @@
     button.appendChild(svgIcon(CHAT_ICON));
     const badge = document.createElement("span");
     badge.className = "mm-badge";
+    badge.setAttribute("aria-hidden", "true");
     button.appendChild(badge);
     return button;
   }
@@ -115,26 +128,43 @@
     return frame !== null && frame.dataset.open === "true";
   }
 
-  function setOpen(open) {
+  function setOpen(open, { focusLauncher = false } = {}) {
     if (!frame) return;
     frame.dataset.open = String(open);
     frame.setAttribute("aria-hidden", String(!open));
+    frame.inert = !open;
     launcher.setAttribute("aria-expanded", String(open));
-    launcher.setAttribute("aria-label", open ? "Close the chat" : "Ask a question");
     launcher.replaceChild(svgIcon(open ? CLOSE_ICON : CHAT_ICON), launcher.firstChild);
-    if (open) {
-      launcher.dataset.unread = "false";
-      frame.contentWindow?.postMessage({ matchmaker: "opened" }, ORIGIN);
-    }
+    if (open) setUnread(0);
+    else labelLauncher();
+    frame.contentWindow?.postMessage({ matchmaker: open ? "opened" : "closed" }, ORIGIN);
+    // Closing from inside the frame must not leave focus (and typing) in the hidden frame.
+    if (!open && focusLauncher) launcher.focus();
+    if (open) frame.focus();
+  }
+
+  let unread = 0;
+
+  function setUnread(count) {
+    unread = Number.isInteger(count) && count > 0 ? Math.min(count, 99) : 0;
+    launcher.dataset.unread = String(unread > 0);
+    launcher.querySelector(".mm-badge").textContent = unread ? String(unread) : "";
+    labelLauncher();
+  }
+
+  function labelLauncher() {
+    if (isOpen()) launcher.setAttribute("aria-label", "Close the chat");
+    else if (unread) launcher.setAttribute("aria-label", `Ask a question (${unread} unread ${unread === 1 ? "reply" : "replies"})`);
+    else launcher.setAttribute("aria-label", "Ask a question");
   }
 
   // The frame talks back with a few plain messages; anything else is ignored.
   function onFrameMessage(event) {
     if (!frame || event.origin !== ORIGIN || event.source !== frame.contentWindow) return;
     const kind = event.data && event.data.matchmaker;
-    if (kind === "close") setOpen(false);
+    if (kind === "close") setOpen(false, { focusLauncher: true });
     if (kind === "open") setOpen(true);
-    if (kind === "unread" && !isOpen()) launcher.dataset.unread = "true";
+    if (kind === "unread" && !isOpen()) setUnread(event.data.count);
   }
 
   function mount() {
@@ -146,6 +176,10 @@
     document.body.appendChild(frame);
     document.body.appendChild(launcher);
     window.addEventListener("message", onFrameMessage);
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && isOpen()) setOpen(false, { focusLauncher: true });
+    });
+    if (RESUME) frame.addEventListener("load", () => setOpen(true), { once: true });
   }
 
   window.Matchmaker = Object.freeze({

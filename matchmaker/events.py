@@ -1,0 +1,93 @@
+"""What the domain tells the outside world happened: typed, frozen events that state-changing
+functions return. The web layer maps each to the rooms that must hear of it, after commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Offered:
+    """An employee is asked to take the conversation (rerouted: someone had it before)."""
+
+    conversation_id: int
+    offer_id: int
+    employee_id: int
+    rerouted: bool = False
+
+
+@dataclass(frozen=True)
+class OfferClosed:
+    """An offer stopped being open without being accepted."""
+
+    conversation_id: int
+    offer_id: int
+    employee_id: int
+    outcome: str  # declined | expired | unreachable | withdrawn
+
+
+@dataclass(frozen=True)
+class Queued:
+    """Nobody can take it live: it waits for a later answer, in employee_id's inbox or in the
+    general queue (None). why: nobody_fits | nobody_free | employee_left."""
+
+    conversation_id: int
+    employee_id: int | None
+    why: str
+
+
+@dataclass(frozen=True)
+class Accepted:
+    conversation_id: int
+    employee_id: int
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An employee took a question from the general queue by answering it."""
+
+    conversation_id: int
+    employee_id: int
+
+
+@dataclass(frozen=True)
+class Said:
+    """A stored message (the ack and this event carry the same fields)."""
+
+    conversation_id: int
+    seq: int
+    author: str
+    body: str
+    client_id: str | None
+    at: datetime
+    employee_id: int | None  # the conversation's employee, who hears of it
+
+
+@dataclass(frozen=True)
+class Closed:
+    conversation_id: int
+    by: str  # customer | employee
+    employee_id: int | None
+
+
+@dataclass(frozen=True)
+class EmployeeLeft:
+    """The employee who had the conversation is gone (their console vanished)."""
+
+    conversation_id: int
+    employee_id: int
+    reason: str  # presence_lapsed
+
+
+@dataclass(frozen=True)
+class CustomerPresence:
+    """The customer left the page (for longer than the grace), or came back."""
+
+    conversation_id: int
+    employee_id: int | None
+    present: bool
+
+
+DomainEvent = (Offered | OfferClosed | Queued | Accepted | Claimed | Said | Closed | EmployeeLeft
+               | CustomerPresence)

@@ -1,0 +1,141 @@
+"""E-mail: the outbox sent over SMTP with Flask-Mailman, and the signed, expiring links that
+reopen a conversation in the widget. The domain decides what must be sent (matchmaker/outbox);
+this module renders and delivers it."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, render_template
+from flask_mailman import EmailMultiAlternatives, Mail
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from matchmaker import outbox
+from matchmaker.errors import Unauthenticated
+from matchmaker.models import Conversation
+
+from .config import Settings
+from .services import Services
+
+log = logging.getLogger(__name__)
+_SALT = "matchmaker.resume-link"
+SMTP_TIMEOUT_S = 15
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """SMTP settings for Flask-Mailman (always real SMTP, also under test)."""
+    app.config.update(
+        MAIL_BACKEND="smtp", MAIL_SERVER=settings.smtp_host, MAIL_PORT=settings.smtp_port,
+        MAIL_USE_TLS=settings.smtp_security == "starttls",
+        MAIL_USE_SSL=settings.smtp_security == "ssl",
+        MAIL_USERNAME=settings.smtp_username or None, MAIL_PASSWORD=settings.smtp_password or None,
+        MAIL_DEFAULT_SENDER=settings.mail_from, MAIL_TIMEOUT=SMTP_TIMEOUT_S,
+    )
+    Mail(app)
+
+
+def _serializer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key, salt=_SALT)
+
+
+def resume_token(settings: Settings, conversation_id: int) -> str:
+    """A signed token naming one conversation; it says nothing secret and expires."""
+    return _serializer(settings).dumps({"c": conversation_id})
+
+
+def read_resume_token(settings: Settings, token: object) -> int:
+    """The conversation a resume token names, or Unauthenticated (expired or forged)."""
+    if not isinstance(token, str) or not 0 < len(token) <= 500:
+        raise Unauthenticated("this link is not valid", code="invalid_link")
+    try:
+        data = _serializer(settings).loads(token, max_age=settings.resume_link_days * 86400)
+    except SignatureExpired:
+        raise Unauthenticated("this link has expired; ask your question again",
+                              code="link_expired") from None
+    except BadSignature:
+        raise Unauthenticated("this link is not valid", code="invalid_link") from None
+    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
+        raise Unauthenticated("this link is not valid", code="invalid_link")
+    return data["c"]
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+def resume_link(settings: Settings, conversation: Conversation) -> str:
+    """Where the mail's link goes: back to the page the question was asked on when that page
+    is one of ours (this server, or a site allowed to embed the widget), else to the widget on
+    this server. Never to a page a client merely claimed."""
+    token = resume_token(settings, conversation.id)
+    allowed = {_origin(settings.public_url)} | {
+        _origin(site) for site in settings.widget_origins.split() if site != "*"}
+    page = conversation.page_url
+    if page and _origin(page) in allowed and _origin(page)[0] in ("http", "https"):
+        return f"{page.split('#', 1)[0]}#mm-resume={token}"
+    return f"{settings.public_url.rstrip('/')}/widget?resume={token}"
+
+
+def send_due(svc: Services) -> int:
+    """Send every due mail of the outbox once; returns how many went out."""
+    with svc.transaction() as session:
+        jobs = outbox.claim_due(session, svc.clock())
+        letters = [(job, _render(session, svc.settings, job)) for job in jobs]
+    sent = 0
+    for job, letter in letters:
+        if letter is None:
+            with svc.transaction() as session:
+                outbox.mark_skipped(session, job.mail_id, svc.clock())
+            continue
+        try:
+            letter.send()
+        except Exception as error:  # any SMTP or network failure: retried with backoff
+            log.warning("mail %s to %s failed (attempt %s): %s", job.mail_id, job.to_address,
+                        job.attempt, error)
+            with svc.transaction() as session:
+                outbox.mark_failed(session, job.mail_id, f"{type(error).__name__}: {error}",
+                                   svc.clock())
+            continue
+        sent += 1
+        with svc.transaction() as session:
+            outbox.mark_sent(session, job.mail_id, letter.subject, svc.clock())
+    return sent
+
+
+def _render(session, settings: Settings, job: outbox.MailJob) -> EmailMultiAlternatives | None:
+    """The reply mail: the employee's unread messages and a link back to the conversation."""
+    conversation = session.get(Conversation, job.conversation_id)
+    replies = outbox.replies_to_mail(session, job.conversation_id, job.up_to_seq)
+    if conversation is None or not replies:
+        return None
+    context = {"conversation": conversation, "employee": conversation.employee,
+               "replies": replies, "link": resume_link(settings, conversation),
+               "days": settings.resume_link_days}
+    who = conversation.employee.name if conversation.employee else "We"
+    letter = EmailMultiAlternatives(
+        subject=f"{who} answered your question", to=[job.to_address],
+        body=render_template("mail/reply.txt", **context),
+        from_email=current_app.config["MAIL_DEFAULT_SENDER"])
+    letter.attach_alternative(render_template("mail/reply.html", **context), "text/html")
+    return letter
+
+
+def start_mailer(app: Flask) -> None:
+    """Send the outbox every mail_interval seconds for the life of the process (when SMTP is
+    configured)."""
+    svc: Services = app.extensions["matchmaker"]
+    if not svc.settings.smtp_host:
+        return
+
+    def loop():
+        while True:
+            try:
+                with app.app_context():
+                    send_due(svc)
+            except Exception:  # a bad run must not stop the next one
+                log.exception("sending the outbox failed")
+            svc.socketio.sleep(svc.settings.mail_interval)
+
+    svc.socketio.start_background_task(loop)
