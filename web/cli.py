@@ -101,9 +101,8 @@ def create_employee(email, name, role, access, title, password):
                    "every mail in MATCHMAKER_MAIL_CATCHER_DIR, readable at /admin/mail.")
 def serve(host: str, port: int, catch_mail: bool = False):
     """Serve the app with Socket.IO, the sweeper, the mail outbox and a warm model."""
-    from .mail import start_mailer
     from .mailcatcher import start_catcher
-    from .runtime import start_sweeper, warm_up
+    from .runtime import start_mailer, start_sweeper, warm_up
 
     app = current_app._get_current_object()
     settings = services().settings

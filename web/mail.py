@@ -120,22 +120,3 @@ def _render(session, settings: Settings, job: outbox.MailJob) -> EmailMultiAlter
         from_email=current_app.config["MAIL_DEFAULT_SENDER"])
     letter.attach_alternative(render_template("mail/reply.html", **context), "text/html")
     return letter
-
-
-def start_mailer(app: Flask) -> None:
-    """Send the outbox every mail_interval seconds for the life of the process (when SMTP is
-    configured)."""
-    svc: Services = app.extensions["matchmaker"]
-    if not svc.settings.smtp_host:
-        return
-
-    def loop():
-        while True:
-            try:
-                with app.app_context():
-                    send_due(svc)
-            except Exception:  # a bad run must not stop the next one
-                log.exception("sending the outbox failed")
-            svc.socketio.sleep(svc.settings.mail_interval)
-
-    svc.socketio.start_background_task(loop)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from flask import Flask
@@ -12,7 +12,7 @@ from flask import Flask
 from matchmaker import offers, presence, rescue, visitors
 from matchmaker.ports import Encoder
 
-from . import live
+from . import live, mail
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -65,17 +65,29 @@ def sweep_once(svc: Services) -> None:
     live.emit_all(svc.socketio, events)
 
 
-def start_sweeper(app: Flask) -> None:
-    """Run sweep_once every sweep_interval seconds for the life of the process."""
+def run_every(app: Flask, seconds: float, job: Callable[[Services], object], what: str) -> None:
+    """Run job(services) in the app's context every `seconds` for the life of the process."""
     svc: Services = app.extensions["matchmaker"]
 
     def loop():
         while True:
             try:
                 with app.app_context():
-                    sweep_once(svc)
-            except Exception:  # a bad sweep must not stop the next one
-                log.exception("offer sweep failed")
-            svc.socketio.sleep(svc.settings.sweep_interval)
+                    job(svc)
+            except Exception:  # a bad run must not stop the next one
+                log.exception("%s failed", what)
+            svc.socketio.sleep(seconds)
 
     svc.socketio.start_background_task(loop)
+
+
+def start_sweeper(app: Flask) -> None:
+    """Run sweep_once every sweep_interval seconds."""
+    run_every(app, app.extensions["matchmaker"].settings.sweep_interval, sweep_once, "sweep")
+
+
+def start_mailer(app: Flask) -> None:
+    """Send the mail outbox every mail_interval seconds (when SMTP is configured)."""
+    settings = app.extensions["matchmaker"].settings
+    if settings.smtp_host:
+        run_every(app, settings.mail_interval, mail.send_due, "sending the outbox")

@@ -4,8 +4,7 @@ One gevent worker per process; run several processes behind a load balancer with
 sessions, sharing PostgreSQL and Redis (see README, "Production")."""
 
 from web import create_app
-from web.mail import start_mailer
-from web.runtime import start_sweeper, warm_up
+from web.runtime import start_mailer, start_sweeper, warm_up
 
 app = create_app()
 warm_up(app)

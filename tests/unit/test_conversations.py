@@ -2,7 +2,7 @@
 
 import pytest
 
-from matchmaker import conversations, feedback, offers
+from matchmaker import conversations, feedback
 from matchmaker.errors import (
     Conflict,
     ConversationClosed,
@@ -12,17 +12,13 @@ from matchmaker.errors import (
 )
 from matchmaker.models import Conversation, Employee, Message, Offer
 from tests.unit.conftest import online
-from tests.unit.test_offers import ask
+from tests.unit.test_offers import accepted, ask
 
 
 @pytest.fixture
 def active(tx, matcher, policy, clock, staff):
     """An accepted conversation: (conversation id, employee id)."""
-    online(tx, clock, *staff.values())
-    conversation_id, routed = ask(tx, matcher, policy, clock)
-    with tx() as session:
-        offers.accept_offer(session, routed.offer_id, routed.employee_id, clock())
-    return conversation_id, routed.employee_id
+    return accepted(tx, matcher, policy, clock, staff)
 
 
 def say(tx, policy, clock, conversation_id, body, client_id=None, employee_id=None):

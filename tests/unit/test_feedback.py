@@ -6,7 +6,7 @@ from matchmaker import conversations, feedback
 from matchmaker.errors import Conflict, InvalidInput
 from matchmaker.models import ConsentDecision, Conversation
 from tests.unit.test_conversations import say
-from tests.unit.test_rescue import accepted
+from tests.unit.test_offers import accepted
 
 
 def close(tx, clock, conversation_id):

@@ -21,6 +21,15 @@ def ask(tx, matcher, policy, clock, text=QUESTION):
         return conversation.id, route(offers.offer_next(session, conversation, policy, clock()))
 
 
+def accepted(tx, matcher, policy, clock, staff):
+    """Everyone online; a question asked and accepted: (conversation id, employee id)."""
+    online(tx, clock, *staff.values())
+    conversation_id, routed = ask(tx, matcher, policy, clock)
+    with tx() as session:
+        offers.accept_offer(session, routed.offer_id, routed.employee_id, clock())
+    return conversation_id, routed.employee_id
+
+
 def test_the_best_available_match_is_offered(tx, matcher, policy, clock, staff):
     online(tx, clock, *staff.values())
     _, routed = ask(tx, matcher, policy, clock)

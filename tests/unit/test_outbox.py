@@ -8,7 +8,7 @@ import pytest
 from matchmaker import outbox, visitors
 from matchmaker.models import Conversation, OutboxMail
 from tests.unit.test_conversations import say
-from tests.unit.test_rescue import accepted
+from tests.unit.test_offers import accepted
 
 
 @pytest.fixture

@@ -1,18 +1,10 @@
 """Nobody stranded: a vanished employee's chats and offers move on; a reload is not leaving."""
 
-from matchmaker import offers, presence, rescue
+from matchmaker import presence, rescue
 from matchmaker.events import EmployeeLeft, OfferClosed, Offered, Queued
 from matchmaker.models import Candidate, Conversation, ConversationEvent
 from tests.unit.conftest import online, route
-from tests.unit.test_offers import ask
-
-
-def accepted(tx, matcher, policy, clock, staff):
-    online(tx, clock, *staff.values())
-    conversation_id, routed = ask(tx, matcher, policy, clock)
-    with tx() as session:
-        offers.accept_offer(session, routed.offer_id, routed.employee_id, clock())
-    return conversation_id, routed.employee_id
+from tests.unit.test_offers import accepted, ask
 
 
 def gone(tx, clock, employee_id):

@@ -6,7 +6,7 @@ from matchmaker import conversations, visitors
 from matchmaker.events import CustomerPresence
 from matchmaker.models import Conversation, Employee
 from tests.unit.test_conversations import say
-from tests.unit.test_rescue import accepted
+from tests.unit.test_offers import accepted
 
 
 @pytest.fixture
