@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app web
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test lint install vendor
+.PHONY: run test lint install vendor translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -21,8 +21,16 @@ web/static/vendor/socket.io.min.js: frontend/package.json frontend/package-lock.
 	mkdir -p web/static/vendor
 	cp frontend/node_modules/socket.io-client/dist/socket.io.min.js $@
 
-install: $(VENV)/.installed vendor
+# The staff pages' and mails' catalogs: web/translations/*/LC_MESSAGES/messages.po (the source,
+# kept with `pybabel extract -F babel.cfg -k _l -o web/translations/messages.pot . && pybabel
+# update -i web/translations/messages.pot -d web/translations`), compiled here.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+install: $(VENV)/.installed vendor translations
 vendor: web/static/vendor/socket.io.min.js
+translations: $(CATALOGS)
 
 # A secret kept across restarts of the demo, so signed-in consoles stay signed in.
 instance/secret_key:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -24,7 +24,15 @@ from .events import Claimed, Closed, DomainEvent, Said
 from .inputs import clean_email, clean_id, clean_seq, clean_text
 from .lifecycle import Status, move, record
 from .locks import lock_conversation
-from .models import Candidate, Conversation, ConversationKey, Customer, Employee, Message
+from .models import (
+    Candidate,
+    Conversation,
+    ConversationEvent,
+    ConversationKey,
+    Customer,
+    Employee,
+    Message,
+)
 from .offers import withdraw_open_offer
 from .values import Match, Policy
 
@@ -56,7 +64,7 @@ def open_conversation(
     customer.name = (question.name or "").strip()[:120] or customer.name
     customer.email = email or customer.email
     conversation = Conversation(
-        customer=customer, status=Status.WAITING, question=text,
+        customer=customer, status=Status.WAITING, question=text, reply_to=email,
         page_url=(question.page_url or "")[:2000], language=(question.language or "en")[:16],
         created_at=now,
         candidates=[
@@ -69,25 +77,37 @@ def open_conversation(
     session.add(conversation)
     session.flush()
     record(session, conversation, "asked", now, actor="customer")
-    token = mint_key(session, conversation, "widget", now)
+    token = mint_key(session, conversation, "widget", now, expires_at=None)
     append_message(session, conversation, "customer", text, client_id="question", now=now)
     return conversation, token
 
 
-def mint_key(session: Session, conversation: Conversation, via: str, now: datetime) -> str:
+def mint_key(session: Session, conversation: Conversation, via: str, now: datetime, *,
+             expires_at: datetime | None) -> str:
     """A new secret that opens this conversation in a widget (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     session.add(ConversationKey(conversation_id=conversation.id, token_hash=token_hash(token),
-                                via=via, created_at=now))
+                                via=via, created_at=now, expires_at=expires_at))
     session.flush()
     return token
 
 
-def reopen_by_link(session: Session, conversation: Conversation, now: datetime) -> str:
-    """A customer followed the link in a mail: a new key opens the conversation in the widget
-    they are using now (the old one keeps working)."""
+def reply_address_digest(address: str | None) -> str:
+    """What a mail link says about the address it was sent to (so it dies when that changes)."""
+    return hashlib.sha256((address or "").strip().lower().encode()).hexdigest()[:16]
+
+
+def reopen_by_link(session: Session, conversation_id: int, sent_to: str, now: datetime,
+                   valid_for: timedelta) -> tuple[Conversation, str]:
+    """A customer followed the link in a reply mail: a new key, as long-lived as the link, opens
+    the conversation in the widget they use now. A link mailed to an address the conversation
+    no longer replies to opens nothing."""
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None or not conversation.reply_to or not secrets.compare_digest(
+            reply_address_digest(conversation.reply_to), sent_to):
+        raise Unauthenticated("this link is not valid", code="invalid_link")
     record(session, conversation, "reopened", now, actor="customer", reason="mail_link")
-    return mint_key(session, conversation, "mail_link", now)
+    return conversation, mint_key(session, conversation, "mail_link", now, expires_at=now + valid_for)
 
 
 def _customer(session: Session, visitor_id: str, now: datetime) -> Customer:
@@ -104,7 +124,8 @@ def _customer(session: Session, visitor_id: str, now: datetime) -> Customer:
     return customer
 
 
-def conversation_by_token(session: Session, conversation_id: object, token: object) -> Conversation:
+def conversation_by_token(session: Session, conversation_id: object, token: object,
+                          now: datetime) -> Conversation:
     """The conversation this token opens, or Unauthenticated (never says which part was wrong)."""
     try:
         conversation_id = clean_id(conversation_id)
@@ -113,7 +134,8 @@ def conversation_by_token(session: Session, conversation_id: object, token: obje
     if not isinstance(token, str) or not token:
         raise Unauthenticated("missing conversation or token")
     opened = session.scalar(select(ConversationKey.conversation_id).where(
-        ConversationKey.token_hash == token_hash(token)))
+        ConversationKey.token_hash == token_hash(token),
+        or_(ConversationKey.expires_at.is_(None), ConversationKey.expires_at > now)))
     if opened is None or not secrets.compare_digest(str(opened), str(conversation_id)):
         raise Unauthenticated("wrong conversation or token")
     return session.get(Conversation, conversation_id)
@@ -219,13 +241,28 @@ def typing_recipient(conversation: Conversation, employee: Employee | None) -> i
     return conversation.id if conversation.employee_id == employee.id else None
 
 
-def messages_after(session: Session, conversation_id: int, seq: object) -> list[Message]:
-    """Messages past seq, in order: what a reconnecting client missed."""
+def messages_after(session: Session, conversation_id: int, seq: object,
+                   until: int | None = None) -> list[Message]:
+    """Messages past seq (up to until, when given), in order: what a reconnecting client missed."""
     seq = clean_seq(seq)
-    return list(session.scalars(
-        select(Message).where(Message.conversation_id == conversation_id, Message.seq > seq)
-        .order_by(Message.seq)
-    ))
+    query = select(Message).where(Message.conversation_id == conversation_id, Message.seq > seq)
+    if until is not None:
+        query = query.where(Message.seq <= until)
+    return list(session.scalars(query.order_by(Message.seq)))
+
+
+def readable_until(session: Session, conversation: Conversation, employee: Employee) -> int | None:
+    """The last message an employee may read: all of them (None) while the conversation is
+    theirs, offered to them or in the general queue; up to when it moved on if they only had it
+    before (what the customer says to the next colleague is not theirs to read)."""
+    if conversation.employee_id == employee.id or (
+            conversation.status == Status.OFFLINE and conversation.employee_id is None) or any(
+            o.employee_id == employee.id and o.outcome is None for o in conversation.offers):
+        return None
+    left = session.scalar(select(ConversationEvent).where(
+        ConversationEvent.conversation_id == conversation.id, ConversationEvent.kind == "left",
+        ConversationEvent.employee_id == employee.id).order_by(ConversationEvent.id.desc()).limit(1))
+    return int(left.detail.get("seq", 0)) if left is not None else 0
 
 
 def close_conversation(
@@ -250,10 +287,11 @@ def close_conversation(
 
 
 def leave_email(session: Session, conversation: Conversation, email: object, name: object) -> None:
-    """The customer leaves an address so the best match can answer later."""
+    """The customer leaves an address so replies to this conversation can reach them."""
     if conversation.status == Status.CLOSED:
         raise ConversationClosed("this conversation is closed")
-    conversation.customer.email = clean_email(email)
+    conversation.reply_to = clean_email(email)
+    conversation.customer.email = conversation.reply_to
     if isinstance(name, str) and name.strip():
         conversation.customer.name = name.strip()[:120]
     session.flush()

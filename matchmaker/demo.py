@@ -18,9 +18,15 @@ from .profiles import embed_employees
 from .staff import upsert_employee
 
 DEMO_FILE = Path(__file__).with_name("demo") / "demo_company.json"
+SITE_FILE = Path(__file__).with_name("demo") / "demo_site.json"
 
 
 def load_demo(path: Path = DEMO_FILE) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_site(path: Path = SITE_FILE) -> dict[str, dict]:
+    """The demo company's website copy, by language."""
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -49,6 +55,7 @@ def _seed_conversation(session: Session, number: int, past: dict, employee: Empl
     closed = past["status"] == "closed"
     conversation = Conversation(
         customer=customer, status=past["status"], customer_present=False,
+        reply_to=past.get("customer_email"),
         question=past["messages"][0]["body"],
         page_url=past.get("page_url") or "", employee_id=employee.id, created_at=started,
         accepted_at=started + timedelta(seconds=20) if closed else None,
@@ -57,7 +64,7 @@ def _seed_conversation(session: Session, number: int, past: dict, employee: Empl
     )
     session.add(conversation)
     session.flush()
-    mint_key(session, conversation, "widget", started)  # the demo's widget never uses it
+    mint_key(session, conversation, "widget", started, expires_at=None)  # never used: a demo
     record(session, conversation, "imported", started, detail={"status": past["status"]})
     for turn, message in enumerate(past["messages"]):
         append_message(session, conversation, message["author"], message["body"],
@@ -69,5 +76,5 @@ def _seed_conversation(session: Session, number: int, past: dict, employee: Empl
     if past.get("consent") in ("granted", "refused"):
         conversation.consents.append(ConsentDecision(
             granted=past["consent"] == "granted", scope="quote_anonymised",
-            wording=CONSENT_WORDING["quote_anonymised"], source="widget",
+            wording=CONSENT_WORDING["quote_anonymised"]["en"], source="widget",
             decided_at=conversation.closed_at or started))

@@ -10,8 +10,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import feedback
 from .feedback import rate
-from .models import Conversation, Employee, HistoryItem, Message, Offer, Rating
+from .models import ConsentDecision, Conversation, Employee, HistoryItem, Offer, Rating
 from .ports import Encoder
 from .profiles import add_history, forget_history
 
@@ -61,17 +62,30 @@ def signal(employee: Employee, outcome: Outcome | None) -> float:
 
 def rate_and_learn(session: Session, encoder: Encoder, conversation: Conversation, stars: object,
                    comment: object, now: datetime) -> None:
-    """Store the rating; a well-rated conversation the employee really answered teaches the
-    matcher its question (once); a rating lowered later takes the lesson back."""
-    rate(session, conversation, stars, comment, now)
+    """Store the rating; a well-rated conversation the employee answered teaches the matcher its
+    question (once), unless the customer refused to be quoted; a lower rating takes it back."""
+    rate(session, conversation, stars, comment, now)  # only an answered conversation is rated
     if conversation.employee_id is None:
         return
-    learned = session.scalar(select(HistoryItem).where(
-        HistoryItem.conversation_id == conversation.id))
-    answered = session.scalar(select(func.count(Message.id)).where(
-        Message.conversation_id == conversation.id, Message.author == "employee"))
-    if conversation.rating.stars >= LEARN_FROM_STARS and answered and learned is None:
+    refused = conversation.consent is not None and not conversation.consent.granted
+    learned = _learned(session, conversation)
+    if conversation.rating.stars >= LEARN_FROM_STARS and not refused and learned is None:
         add_history(session, encoder, conversation.employee_id, [conversation.question],
                     "conversation", now, conversation_id=conversation.id)
     elif conversation.rating.stars < LEARN_FROM_STARS and learned is not None:
         forget_history(session, learned)
+
+
+def decide_consent(session: Session, conversation: Conversation, granted: object, scope: object,
+                   now: datetime) -> ConsentDecision:
+    """Record the customer's decision; a refusal also takes back what the matcher learned from
+    their words (they stay in their conversation only)."""
+    decision = feedback.decide_consent(session, conversation, granted, scope, now)
+    learned = _learned(session, conversation)
+    if not decision.granted and learned is not None:
+        forget_history(session, learned)
+    return decision
+
+
+def _learned(session: Session, conversation: Conversation) -> HistoryItem | None:
+    return session.scalar(select(HistoryItem).where(HistoryItem.conversation_id == conversation.id))

@@ -13,12 +13,30 @@ from .errors import Conflict, InvalidInput
 from .lifecycle import Status, record
 from .models import ConsentDecision, Conversation, ConversationEvent, Rating
 
-# The question the widget shows for each scope; the server decides the words and records the
-# exact text with every decision, so what a customer agreed to is never in doubt.
+# The question the widget shows for each scope, in each language the widget speaks; the server
+# decides the words and records the exact text with every decision, so what a customer agreed to
+# is never in doubt.
 CONSENT_WORDING = {
-    "quote_anonymised": "May we quote this conversation (without your personal details)?",
-    "quote_named": "May we quote this conversation with your name?",
+    "quote_anonymised": {
+        "en": "May we quote this conversation (without your personal details)?",
+        "nl": "Mogen we dit gesprek citeren (zonder je persoonsgegevens)?",
+        "fr": "Pouvons-nous citer cette conversation (sans vos données personnelles) ?",
+        "de": "Dürfen wir dieses Gespräch zitieren (ohne Ihre persönlichen Daten)?",
+    },
+    "quote_named": {
+        "en": "May we quote this conversation with your name?",
+        "nl": "Mogen we dit gesprek citeren met je naam?",
+        "fr": "Pouvons-nous citer cette conversation avec votre nom ?",
+        "de": "Dürfen wir dieses Gespräch mit Ihrem Namen zitieren?",
+    },
 }
+
+
+def _wording(scope: str, language: str | None) -> tuple[str, str]:
+    """(words, language) of the consent question for scope, in language when we have it."""
+    base = (language or "").lower().split("-")[0]
+    words = CONSENT_WORDING[scope]
+    return (words[base], base) if base in words else (words["en"], "en")
 
 
 def feedback_state(session: Session, conversation: Conversation) -> str | None:
@@ -64,9 +82,10 @@ def skip_rating(session: Session, conversation: Conversation, now: datetime) -> 
         session.flush()
 
 
-def consent_question(scope: str = "quote_anonymised") -> dict:
-    """What the widget asks, in the server's words."""
-    return {"scope": scope, "wording": CONSENT_WORDING[scope]}
+def consent_question(language: str | None, scope: str = "quote_anonymised") -> dict:
+    """What the widget asks, in the server's words and the customer's language."""
+    wording, spoken = _wording(scope, language)
+    return {"scope": scope, "wording": wording, "language": spoken}
 
 
 def decide_consent(
@@ -80,8 +99,9 @@ def decide_consent(
     scope = scope or "quote_anonymised"
     if scope not in CONSENT_WORDING:
         raise InvalidInput("unknown consent scope", code="invalid_scope")
-    decision = ConsentDecision(granted=granted, scope=scope, wording=CONSENT_WORDING[scope],
-                               language="en", source=source, decided_at=now)
+    wording, spoken = _wording(scope, conversation.language)
+    decision = ConsentDecision(granted=granted, scope=scope, wording=wording, language=spoken,
+                               source=source, decided_at=now)
     conversation.consents.append(decision)
     session.flush()
     return decision

@@ -47,11 +47,6 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
 
-def can_move(current: str, target: str) -> bool:
-    """Whether a conversation in status current may move to target."""
-    return Status(target) in ALLOWED[Status(current)]
-
-
 def record(session: Session, conversation: Conversation, kind: str, now: datetime, *,
            actor: str = "system", employee_id: int | None = None, reason: str | None = None,
            detail: dict | None = None) -> ConversationEvent:

@@ -24,9 +24,11 @@ _PASSED_OVER = {"declined": "declined", "expired": "expired", "unreachable": "un
 
 
 def offer_next(session: Session, conversation: Conversation, policy: Policy, now: datetime, *,
-               rerouted: bool = False) -> list[DomainEvent]:
+               left_by: int | None = None) -> list[DomainEvent]:
     """Offer a waiting conversation to the best-ranked available candidate not asked yet; else
-    queue it. Nothing when it has moved on meanwhile (offered by another worker, or closed)."""
+    queue it. Nothing when it has moved on meanwhile (offered by another worker, or closed).
+    left_by: the employee who had it and vanished (it is re-routed; if nobody can take it, it
+    waits for them, who know the conversation)."""
     lock_conversation(session, conversation.id)
     if conversation.status != Status.WAITING:
         return []
@@ -48,10 +50,13 @@ def offer_next(session: Session, conversation: Conversation, policy: Policy, now
             candidate.skipped = reason
             continue
         candidate.skipped = None
-        return _offer(session, conversation, candidate.employee_id, policy, now, rerouted)
+        return _offer(session, conversation, candidate.employee_id, policy, now,
+                      rerouted=left_by is not None)
+    if left_by is not None:
+        return _queue(session, conversation, left_by, "employee_left", now)
     # Later answers go to the best fitting person who did not turn it down (else anyone).
     willing = [c for c in fitting if asked.get(c.employee_id) != "declined"]
-    why = "nobody_fits" if not fitting else "employee_left" if rerouted else "nobody_free"
+    why = "nobody_fits" if not fitting else "nobody_free"
     return _queue(session, conversation, willing[0].employee_id if willing else None, why, now)
 
 
@@ -76,7 +81,8 @@ def _queue(session: Session, conversation: Conversation, best: int | None, why: 
            now: datetime) -> list[DomainEvent]:
     """Nobody can take it live: it waits in the best match's inbox for a later answer, or in
     the general queue (no owner) when nobody fits the question well."""
-    move(session, conversation, Status.OFFLINE, "queued", now, employee_id=best, reason=why)
+    move(session, conversation, Status.OFFLINE, "queued", now, employee_id=best, reason=why,
+         detail={"seq": conversation.last_seq})  # replies after this answer it
     conversation.employee_id = best
     session.flush()
     return [Queued(conversation.id, best, why)]
@@ -133,13 +139,19 @@ def _passed(session: Session, offer: Offer, outcome: str, actor: str, policy: Po
     return [closed, *offer_next(session, conversation, policy, now)]
 
 
-def expire_due_offers(session: Session, policy: Policy, now: datetime) -> list[DomainEvent]:
-    """Expire every open offer past its deadline and move each conversation on."""
-    due = session.scalars(
-        select(Offer).where(Offer.outcome.is_(None), Offer.expires_at <= now)
-        .order_by(Offer.expires_at)
-    ).all()
-    return [event for offer in due for event in close_open_offer(session, offer, "expired", policy, now)]
+def due_offer_ids(session: Session, now: datetime) -> list[int]:
+    """Open offers past their deadline, oldest first."""
+    return list(session.scalars(select(Offer.id).where(
+        Offer.outcome.is_(None), Offer.expires_at <= now).order_by(Offer.expires_at, Offer.id)))
+
+
+def expire_offer(session: Session, offer_id: int, policy: Policy, now: datetime
+                 ) -> list[DomainEvent]:
+    """Expire one offer past its deadline (if still open) and move its conversation on."""
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.expires_at > now:
+        return []
+    return close_open_offer(session, offer, "expired", policy, now)
 
 
 def close_open_offer(session: Session, offer: Offer, outcome: str, policy: Policy,

@@ -7,13 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .models import Conversation, Message, OutboxMail
 from .values import Policy
 
-CLAIM_S = 120  # a claimed mail is the claimer's for this long; after a crash it is due again
+# A claimed mail is the claimer's for this long (far more than one send's SMTP timeout); after a
+# crash it is due again.
+CLAIM_S = 300
 MAX_ATTEMPTS = 8
 _BACKOFF_S = (30, 60, 120, 300, 600, 1800, 3600)
 
@@ -26,6 +28,7 @@ class MailJob:
     kind: str
     conversation_id: int | None
     to_address: str
+    from_seq: int
     up_to_seq: int
     attempt: int
 
@@ -34,7 +37,7 @@ def note_reply(session: Session, conversation: Conversation, message: Message, p
                now: datetime) -> None:
     """An employee wrote: if the customer has an address, a mail is due unless they read it
     in the widget first. One pending mail per conversation carries every reply since."""
-    to = conversation.customer.email
+    to = conversation.reply_to
     if not policy.mail_enabled or not to:
         return
     pending = session.scalar(select(OutboxMail).where(
@@ -43,8 +46,10 @@ def note_reply(session: Session, conversation: Conversation, message: Message, p
     if pending is not None:
         pending.up_to_seq, pending.to_address = message.seq, to
     else:
+        mailed = session.scalar(select(func.max(OutboxMail.up_to_seq)).where(
+            OutboxMail.conversation_id == conversation.id, OutboxMail.kind == "reply")) or 0
         session.add(OutboxMail(kind="reply", conversation_id=conversation.id, to_address=to,
-                               up_to_seq=message.seq, created_at=now,
+                               from_seq=mailed, up_to_seq=message.seq, created_at=now,
                                due_at=now + timedelta(seconds=policy.mail_delay_s)))
     session.flush()
 
@@ -65,7 +70,7 @@ def claim_due(session: Session, now: datetime, limit: int = 20) -> list[MailJob]
         mail.attempts += 1
         mail.claimed_until = now + timedelta(seconds=CLAIM_S)
         jobs.append(MailJob(mail.id, mail.kind, mail.conversation_id, mail.to_address,
-                            mail.up_to_seq, mail.attempts))
+                            mail.from_seq, mail.up_to_seq, mail.attempts))
     session.flush()
     return jobs
 
@@ -76,8 +81,10 @@ def _read(session: Session, mail: OutboxMail) -> bool:
     return read is not None and read >= mail.up_to_seq
 
 
-def mark_sent(session: Session, mail_id: int, subject: str, now: datetime) -> None:
-    session.execute(update(OutboxMail).where(OutboxMail.id == mail_id).values(
+def mark_sent(session: Session, job: MailJob, subject: str, now: datetime) -> None:
+    """The send of this claim went out (a claim another sender took over meanwhile is theirs)."""
+    session.execute(update(OutboxMail).where(
+        OutboxMail.id == job.mail_id, OutboxMail.attempts == job.attempt).values(
         status="sent", finished_at=now, claimed_until=None, subject=subject, last_error=""))
 
 
@@ -100,13 +107,15 @@ def mark_failed(session: Session, mail_id: int, error: str, now: datetime) -> No
     session.flush()
 
 
-def replies_to_mail(session: Session, conversation_id: int, up_to_seq: int) -> list[Message]:
-    """The employee's messages the customer has not read, up to up_to_seq, oldest first."""
+def replies_to_mail(session: Session, job: MailJob) -> list[Message]:
+    """The employee's messages this mail carries: after the earlier mails' and what the customer
+    has read, up to its last, oldest first."""
     read = session.scalar(select(Conversation.customer_read_seq).where(
-        Conversation.id == conversation_id)) or 0
+        Conversation.id == job.conversation_id)) or 0
     return list(session.scalars(select(Message).where(
-        Message.conversation_id == conversation_id, Message.author == "employee",
-        Message.seq > read, Message.seq <= up_to_seq).order_by(Message.seq)))
+        Message.conversation_id == job.conversation_id, Message.author == "employee",
+        Message.seq > max(read, job.from_seq), Message.seq <= job.up_to_seq)
+        .order_by(Message.seq)))
 
 
 def recent(session: Session, limit: int = 100) -> list[OutboxMail]:

@@ -19,23 +19,51 @@ from .presence import reachable_clause
 from .values import Policy
 
 
-def rescue_stranded(session: Session, policy: Policy, now: datetime) -> list[DomainEvent]:
-    """Move on every open offer and live chat whose employee is no longer reachable."""
-    def unreachable(employee_id):
-        return ~exists().where(Presence.employee_id == employee_id,
-                               reachable_clause(Presence, now, policy))
+def _unreachable(employee_id, now: datetime, policy: Policy):
+    return ~exists().where(Presence.employee_id == employee_id,
+                           reachable_clause(Presence, now, policy))
 
-    offers = session.scalars(select(Offer).where(
-        Offer.outcome.is_(None), unreachable(Offer.employee_id))).all()
-    chats = session.scalars(select(Conversation).where(
-        Conversation.status == Status.ACTIVE, unreachable(Conversation.employee_id))).all()
-    events: list[DomainEvent] = []
-    for offer in offers:
-        events += close_open_offer(session, offer, "unreachable", policy, now)
-    for conversation in chats:
-        events += employee_left(session, conversation, conversation.employee_id,
-                                "presence_lapsed", policy, now)
-    return events
+
+def stranded_offer_ids(session: Session, policy: Policy, now: datetime) -> list[int]:
+    """Open offers whose employee's console is gone."""
+    return list(session.scalars(select(Offer.id).where(
+        Offer.outcome.is_(None), _unreachable(Offer.employee_id, now, policy)).order_by(Offer.id)))
+
+
+def stranded_chat_ids(session: Session, policy: Policy, now: datetime) -> list[int]:
+    """Live chats whose employee's console is gone."""
+    return list(session.scalars(select(Conversation.id).where(
+        Conversation.status == Status.ACTIVE,
+        _unreachable(Conversation.employee_id, now, policy)).order_by(Conversation.id)))
+
+
+def _gone(session: Session, employee_id: int, policy: Policy, now: datetime) -> bool:
+    """Checked again under the conversation's lock: they may have come back meanwhile."""
+    return session.scalar(select(_unreachable(employee_id, now, policy)))
+
+
+def release_offer(session: Session, offer_id: int, policy: Policy, now: datetime
+                  ) -> list[DomainEvent]:
+    """An offer to a vanished console moves on at once, without waiting for its deadline."""
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.outcome is not None:
+        return []
+    lock_conversation(session, offer.conversation_id)
+    if not _gone(session, offer.employee_id, policy, now):
+        return []
+    return close_open_offer(session, offer, "unreachable", policy, now)
+
+
+def rescue_chat(session: Session, conversation_id: int, policy: Policy, now: datetime
+                ) -> list[DomainEvent]:
+    """A live chat whose employee vanished is handed on (or queued)."""
+    conversation = lock_conversation(session, conversation_id)
+    if conversation is None or conversation.status != Status.ACTIVE:
+        return []
+    if not _gone(session, conversation.employee_id, policy, now):
+        return []
+    return employee_left(session, conversation, conversation.employee_id, "presence_lapsed",
+                         policy, now)
 
 
 def employee_left(session: Session, conversation: Conversation, employee_id: int, reason: str,
@@ -46,8 +74,8 @@ def employee_left(session: Session, conversation: Conversation, employee_id: int
     if conversation.status != Status.ACTIVE or conversation.employee_id != employee_id:
         return []  # moved on meanwhile
     move(session, conversation, Status.WAITING, "left", now, employee_id=employee_id,
-         reason=reason)
+         reason=reason, detail={"seq": conversation.last_seq})
     conversation.employee_id = None
     session.flush()
     return [EmployeeLeft(conversation.id, employee_id, reason),
-            *offer_next(session, conversation, policy, now, rerouted=True)]
+            *offer_next(session, conversation, policy, now, left_by=employee_id)]

@@ -15,6 +15,7 @@ from .inputs import EMAIL
 from .models import ACCESS_LEVELS, MAX_CAPACITY, ROLES, Employee
 
 _HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+_LOCALE = re.compile(r"^([a-z]{2}(-[A-Z]{2})?)?\Z")
 PROFILE_FIELDS = ("title", "team", "bio", "expertise")
 
 
@@ -54,6 +55,10 @@ def validate_employee(record: dict) -> dict:
         "working_hours": _text(record, "working_hours", 20) or "09:00-17:00",
         "timezone": _text(record, "timezone", 64) or "UTC",
     }
+    if "locale" in record:  # a personal preference: an import without it keeps it
+        fields["locale"] = _text(record, "locale", 8)
+        if not _LOCALE.match(fields["locale"]):
+            raise InvalidInput("locale must look like nl or nl-BE", code="invalid_employee")
     if _text(record, "external_id", 120):  # absent means "keep", never "clear"
         fields["external_id"] = _text(record, "external_id", 120)
     if fields["role"] not in ROLES:
@@ -147,3 +152,14 @@ def create_employee(
     if session.scalar(select(Employee.id).where(Employee.email == email)):
         raise InvalidInput("another employee has this e-mail", code="duplicate_email")
     return upsert_employee(session, record, now, password)[0]
+
+
+def set_locale(session: Session, employee_id: int, locale: str) -> None:
+    """The language the employee's pages use ("" follows their browser)."""
+    if not isinstance(locale, str) or not _LOCALE.match(locale):
+        raise InvalidInput("locale must look like nl or nl-BE", code="invalid_locale")
+    employee = session.get(Employee, employee_id)
+    if employee is None:
+        raise NotFound("no such employee")
+    employee.locale = locale
+    session.flush()

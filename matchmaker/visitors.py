@@ -14,7 +14,7 @@ from .lifecycle import OPEN, record
 from .locks import lock_conversation
 from .models import Conversation, Message
 from .models import CustomerPresence as Connection
-from .presence import live_clause, reachable_clause
+from .presence import reachable_clause
 from .values import Policy
 
 
@@ -23,10 +23,13 @@ def widget_connected(session: Session, conversation: Conversation, sid: str, now
     """A widget opened this conversation; if the customer had left, they are back."""
     session.add(Connection(conversation_id=conversation.id, sid=sid, connected_at=now, seen_at=now))
     session.flush()
-    if conversation.customer_present or conversation.status not in OPEN:
-        return []
+    return _returned(session, conversation, now)
+
+
+def _returned(session: Session, conversation: Conversation, now: datetime) -> list[DomainEvent]:
+    # Under the lock: a sweep marking them gone waits for this, and then sees the connection.
     lock_conversation(session, conversation.id)
-    if conversation.customer_present:
+    if conversation.customer_present or conversation.status not in OPEN:
         return []
     conversation.customer_present = True
     record(session, conversation, "customer_returned", now, actor="customer")
@@ -36,10 +39,13 @@ def widget_connected(session: Session, conversation: Conversation, sid: str, now
 
 def widget_heartbeat(session: Session, conversation: Conversation, sid: str, now: datetime
                      ) -> list[DomainEvent]:
-    """The widget is still there (back again if its row had been purged)."""
+    """The widget is still there (back again if its row had been purged, or if a sweep took
+    them for gone)."""
     result = session.execute(update(Connection).where(Connection.sid == sid)
                              .values(seen_at=now, gone_at=None))
-    return [] if result.rowcount else widget_connected(session, conversation, sid, now)
+    if not result.rowcount:
+        return widget_connected(session, conversation, sid, now)
+    return [] if conversation.customer_present else _returned(session, conversation, now)
 
 
 def widget_disconnected(session: Session, sid: str, now: datetime) -> None:
@@ -48,36 +54,38 @@ def widget_disconnected(session: Session, sid: str, now: datetime) -> None:
                     .values(gone_at=now))
 
 
-def sweep_departures(session: Session, policy: Policy, now: datetime) -> list[DomainEvent]:
-    """Customers whose widget has been gone longer than the grace have left; dead rows go."""
-    reachable = exists().where(Connection.conversation_id == Conversation.id,
-                               reachable_clause(Connection, now, policy))
-    gone = session.scalars(select(Conversation).where(
+def _still_here(conversation_id, now: datetime, policy: Policy):
+    return exists().where(Connection.conversation_id == conversation_id,
+                          reachable_clause(Connection, now, policy))
+
+
+def departed_ids(session: Session, policy: Policy, now: datetime) -> list[int]:
+    """Open conversations whose customer's widget has been gone longer than the grace."""
+    return list(session.scalars(select(Conversation.id).where(
         Conversation.status.in_(list(OPEN)), Conversation.customer_present.is_(True),
         Conversation.created_at < now - timedelta(seconds=policy.rejoin_grace_s),
-        ~reachable)).all()
-    events: list[DomainEvent] = []
-    for conversation in gone:
-        lock_conversation(session, conversation.id)
-        still_here = session.scalar(select(func.count(Connection.id)).where(
-            Connection.conversation_id == conversation.id, reachable_clause(Connection, now, policy)))
-        if not conversation.customer_present or still_here:
-            continue
-        conversation.customer_present = False
-        record(session, conversation, "customer_left", now, actor="customer")
-        events.append(CustomerPresence(conversation.id, conversation.employee_id, False))
-    session.execute(delete(Connection).where(or_(
-        Connection.seen_at < now - timedelta(seconds=policy.presence_ttl_s),
-        Connection.gone_at < now - timedelta(seconds=policy.rejoin_grace_s))))
+        ~_still_here(Conversation.id, now, policy)).order_by(Conversation.id)))
+
+
+def note_departure(session: Session, conversation_id: int, policy: Policy, now: datetime
+                   ) -> list[DomainEvent]:
+    """The customer has left (checked again under the lock: they may be back)."""
+    conversation = lock_conversation(session, conversation_id)
+    if conversation is None or not conversation.customer_present or conversation.status not in OPEN:
+        return []
+    if session.scalar(select(_still_here(conversation_id, now, policy))):
+        return []
+    conversation.customer_present = False
+    record(session, conversation, "customer_left", now, actor="customer")
     session.flush()
-    return events
+    return [CustomerPresence(conversation.id, conversation.employee_id, False)]
 
 
-def online(session: Session, conversation_id: int, now: datetime, policy: Policy) -> bool:
-    """Whether a widget is connected to this conversation right now."""
-    return session.scalar(select(Connection.id).where(
-        Connection.conversation_id == conversation_id,
-        live_clause(Connection, now, policy.presence_ttl_s)).limit(1)) is not None
+def purge_connections(session: Session, policy: Policy, now: datetime) -> int:
+    """Forget widget connections that are dead or gone for good."""
+    return session.execute(delete(Connection).where(or_(
+        Connection.seen_at < now - timedelta(seconds=policy.presence_ttl_s),
+        Connection.gone_at < now - timedelta(seconds=policy.rejoin_grace_s)))).rowcount or 0
 
 
 def mark_read(session: Session, conversation: Conversation, seq: object) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -14,6 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from matchmaker import offers, outbox, profiles, staff
@@ -21,6 +24,7 @@ from matchmaker.errors import InvalidInput
 from matchmaker.models import ACCESS_LEVELS, MAX_CAPACITY, ROLES, Employee
 
 from .auth import require
+from .i18n import STAFF_LANGUAGES
 from .mailcatcher import caught
 from .services import services
 
@@ -28,26 +32,30 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 class EmployeeForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    role = SelectField("Role", choices=ROLES)
-    access = SelectField("Access", choices=ACCESS_LEVELS)
-    title = StringField("Title", validators=[Length(max=120)])
-    team = StringField("Team", validators=[Length(max=120)])
-    bio = TextAreaField("Bio", validators=[Length(max=5000)])
-    expertise = TextAreaField("Expertise (one item a line)", validators=[Length(max=5000)])
-    languages = StringField("Languages (e.g. en; nl)", validators=[Length(max=100)])
-    capacity = IntegerField("Capacity (chats at once)", validators=[NumberRange(1, MAX_CAPACITY)])
-    working_hours = StringField("Working hours", validators=[Length(max=20)])
-    timezone = StringField("Time zone", validators=[Length(max=64)])
-    active = BooleanField("Active")
-    password = PasswordField("New password", validators=[Optional(), Length(min=8, max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLES)
+    access = SelectField(_l("Access"), choices=ACCESS_LEVELS)
+    title = StringField(_l("Title"), validators=[Length(max=120)])
+    team = StringField(_l("Team"), validators=[Length(max=120)])
+    bio = TextAreaField(_l("Bio"), validators=[Length(max=5000)])
+    expertise = TextAreaField(_l("Expertise (one item a line)"), validators=[Length(max=5000)])
+    languages = StringField(_l("Languages (e.g. en; nl)"), validators=[Length(max=100)])
+    capacity = IntegerField(_l("Capacity (chats at once)"), validators=[NumberRange(1, MAX_CAPACITY)])
+    working_hours = StringField(_l("Working hours"), validators=[Length(max=20)])
+    timezone = StringField(_l("Time zone"), validators=[Length(max=64)])
+    locale = SelectField(_l("Language of their pages"), validate_choice=False, choices=[
+        SelectChoice("", _l("as their browser asks")),
+        *(SelectChoice(code, name) for code, name in STAFF_LANGUAGES.items())])
+    active = BooleanField(_l("Active"))
+    password = PasswordField(_l("New password"), validators=[Optional(), Length(min=8, max=200)])
 
     def record(self) -> dict:
         data = {name: field.data for name, field in self._fields.items()
                 if name not in ("csrf_token", "password")}
         data["expertise"] = (self.expertise.data or "").split("\n")
         data["languages"] = (self.languages.data or "").replace(",", ";")
+        data["locale"] = self.locale.data if self.locale.data in STAFF_LANGUAGES else ""
         return data
 
 
@@ -67,7 +75,7 @@ def edit(employee_id: int | None = None):
     with svc.transaction() as session:
         employee = session.get(Employee, employee_id) if employee_id else None
         if employee_id and employee is None:
-            return render_template("error.html", message="No such employee."), 404
+            return render_template("error.html", message=gettext("No such employee.")), 404
         form = EmployeeForm(obj=employee, data=None if employee else {"active": True,
                                                                       "capacity": 2})
         if employee is not None and not form.is_submitted():
@@ -89,7 +97,8 @@ def edit(employee_id: int | None = None):
     except InvalidInput as error:
         flash(str(error), "error")
         return render_template("admin/edit.html", form=form, employee_id=employee_id), 400
-    flash(f"Saved {saved.name}." + (" Profile re-embedded." if changed else ""), "ok")
+    flash(gettext("Saved %(name)s.", name=saved.name)
+          + (" " + gettext("Profile re-embedded.") if changed else ""), "ok")
     return redirect(url_for("admin.index"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask import Blueprint, jsonify, request
 
@@ -52,9 +53,10 @@ def resume():
     svc = services()
     body = request.get_json(silent=True)
     link = body.get("link") if isinstance(body, dict) else None
-    conversation_id = mail.read_resume_token(svc.settings, link)
+    conversation_id, sent_to = mail.read_resume_token(svc.settings, link)
     with svc.transaction() as session:
-        conversation = conversations.get_conversation(session, conversation_id)
-        token = conversations.reopen_by_link(session, conversation, svc.clock())
+        conversation, token = conversations.reopen_by_link(
+            session, conversation_id, sent_to, svc.clock(),
+            timedelta(days=svc.settings.resume_link_days))
         body = {**payloads.customer_view(session, conversation, svc.policy), "token": token}
     return jsonify(body), 200

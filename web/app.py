@@ -21,6 +21,7 @@ from . import (
     customer_events,
     employee_events,
     errors,
+    i18n,
     mail,
     marketing,
     pages,
@@ -75,8 +76,9 @@ def create_app(
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the widget API authenticates by token, never by cookie
     auth.init_app(app)
+    i18n.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth.bp, api.bp, pages.bp, console.bp, marketing.bp, admin.bp):
+    for blueprint in (auth.bp, api.bp, pages.bp, console.bp, marketing.bp, admin.bp, i18n.bp):
         app.register_blueprint(blueprint)
     app.after_request(pages.security_headers)
     app.cli.add_command(cli.init_db)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import (
     LoginManager,
     UserMixin,
@@ -39,10 +41,13 @@ class Account(UserMixin):
     email: str
     access: str
     role: str
+    locale: str = ""
+    timezone: str = "UTC"
 
     @classmethod
     def of(cls, employee: Employee) -> Account:
-        return cls(employee.id, employee.name, employee.email, employee.access, employee.role)
+        return cls(employee.id, employee.name, employee.email, employee.access, employee.role,
+                   employee.locale, employee.timezone)
 
     def may(self, access: str) -> bool:
         """Admins may do everything; marketing reads transcripts; agents chat."""
@@ -73,8 +78,8 @@ def require(access: str):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 def _local(target: str) -> str | None:
@@ -100,7 +105,7 @@ def login():
                 account = Account.of(
                     accounts.authenticate(session, form.email.data, form.password.data))
         except Unauthenticated:
-            flash("Wrong e-mail or password.", "error")
+            flash(gettext("Wrong e-mail or password."), "error")
             return render_template("login.html", form=form), 401
         login_user(account)
         return redirect(_local(request.args.get("next", "")) or home_for(account))

@@ -69,6 +69,13 @@ def load_settings(overrides: dict | None = None, environ=os.environ) -> Settings
         raise ValueError("MATCHMAKER_ASYNC_MODE=gevent needs PostgreSQL; use threading with SQLite")
     if values.get("smtp_security", Settings.smtp_security) not in ("starttls", "ssl", "none"):
         raise ValueError("MATCHMAKER_SMTP_SECURITY must be 'starttls', 'ssl' or 'none'")
+    if values.get("smtp_host"):
+        # Mail links are signed with the key and point at the public URL: both must be the same
+        # on every worker and across restarts, or links break.
+        missing = [name for name in ("secret_key", "public_url") if not values.get(name)]
+        if missing:
+            raise ValueError("MATCHMAKER_SMTP_HOST needs " + " and ".join(
+                f"MATCHMAKER_{name.upper()}" for name in missing) + " to be set")
     if not values.get("secret_key"):
         log.warning("MATCHMAKER_SECRET_KEY is not set: using a random key; sessions end on restart")
         values["secret_key"] = secrets.token_hex(32)

@@ -31,7 +31,7 @@ class CustomerNamespace(StrictNamespace):
         try:
             with svc.transaction() as session:
                 conversation = conversations.conversation_by_token(
-                    session, auth.get("conversation_id"), auth.get("token"))
+                    session, auth.get("conversation_id"), auth.get("token"), svc.clock())
                 happened = visitors.widget_connected(session, conversation, request.sid,
                                                      svc.clock())
                 events = live.socket_events(session, happened)
@@ -135,6 +135,6 @@ class CustomerNamespace(StrictNamespace):
     def on_consent(self, data):
         svc = services()
         with svc.transaction() as session:
-            feedback.decide_consent(session, _mine(session), data.get("granted"),
-                                    data.get("scope"), svc.clock())
+            experience.decide_consent(session, _mine(session), data.get("granted"),
+                                      data.get("scope"), svc.clock())
         return {"ok": True}

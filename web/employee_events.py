@@ -97,10 +97,12 @@ class EmployeeNamespace(StrictNamespace):
     @ack_errors
     def on_sync(self, data):
         with services().transaction() as session:
+            me = _me(session)
             conversation = conversations.conversation_for_employee(
-                session, data.get("conversation_id"), _me(session))
-            missed = conversations.messages_after(session, conversation.id,
-                                                  data.get("after_seq", 0))
+                session, data.get("conversation_id"), me)
+            missed = conversations.messages_after(
+                session, conversation.id, data.get("after_seq", 0),
+                until=conversations.readable_until(session, conversation, me))
             return {"ok": True, "conversation": payloads.conversation(conversation),
                     "messages": [payloads.message(m) for m in missed]}
 

@@ -105,7 +105,7 @@ def _(item: Queued, session: Session) -> list[Event]:
     inbox = payloads.conversation(conversation)
     return [
         to_customer(item.conversation_id, "unavailable",
-                    payloads.unavailable(best, item.why, services().policy)),
+                    payloads.unavailable(conversation, best, item.why, services().policy)),
         to_employee(best.id, "inbox", inbox) if best is not None
         else to_every_console("inbox", inbox),
     ]

@@ -8,14 +8,16 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
+from flask_babel import gettext
 from flask_mailman import EmailMultiAlternatives, Mail
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from matchmaker import outbox
+from matchmaker import conversations, outbox
 from matchmaker.errors import Unauthenticated
 from matchmaker.models import Conversation
 
 from .config import Settings
+from .i18n import customer_language, in_language
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -39,13 +41,16 @@ def _serializer(settings: Settings) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(settings.secret_key, salt=_SALT)
 
 
-def resume_token(settings: Settings, conversation_id: int) -> str:
-    """A signed token naming one conversation; it says nothing secret and expires."""
-    return _serializer(settings).dumps({"c": conversation_id})
+def resume_token(settings: Settings, conversation: Conversation) -> str:
+    """A signed token naming one conversation and (by digest) the address it was mailed to; it
+    says nothing secret, expires, and dies when the conversation's reply address changes."""
+    return _serializer(settings).dumps(
+        {"c": conversation.id, "a": conversations.reply_address_digest(conversation.reply_to)})
 
 
-def read_resume_token(settings: Settings, token: object) -> int:
-    """The conversation a resume token names, or Unauthenticated (expired or forged)."""
+def read_resume_token(settings: Settings, token: object) -> tuple[int, str]:
+    """(conversation id, address digest) of a resume token, or Unauthenticated (expired or
+    forged)."""
     if not isinstance(token, str) or not 0 < len(token) <= 500:
         raise Unauthenticated("this link is not valid", code="invalid_link")
     try:
@@ -55,9 +60,10 @@ def read_resume_token(settings: Settings, token: object) -> int:
                               code="link_expired") from None
     except BadSignature:
         raise Unauthenticated("this link is not valid", code="invalid_link") from None
-    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
+    if not isinstance(data, dict) or not isinstance(data.get("c"), int) or not isinstance(
+            data.get("a"), str):
         raise Unauthenticated("this link is not valid", code="invalid_link")
-    return data["c"]
+    return data["c"], data["a"]
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -69,7 +75,7 @@ def resume_link(settings: Settings, conversation: Conversation) -> str:
     """Where the mail's link goes: back to the page the question was asked on when that page
     is one of ours (this server, or a site allowed to embed the widget), else to the widget on
     this server. Never to a page a client merely claimed."""
-    token = resume_token(settings, conversation.id)
+    token = resume_token(settings, conversation)
     allowed = {_origin(settings.public_url)} | {
         _origin(site) for site in settings.widget_origins.split() if site != "*"}
     page = conversation.page_url
@@ -78,45 +84,54 @@ def resume_link(settings: Settings, conversation: Conversation) -> str:
     return f"{settings.public_url.rstrip('/')}/widget?resume={token}"
 
 
-def send_due(svc: Services) -> int:
-    """Send every due mail of the outbox once; returns how many went out."""
-    with svc.transaction() as session:
-        jobs = outbox.claim_due(session, svc.clock())
-        letters = [(job, _render(session, svc.settings, job)) for job in jobs]
+def send_due(svc: Services, limit: int = 50) -> int:
+    """Send the outbox's due mails, one claim at a time (a claim outlives one send by far, so
+    no other process sends it meanwhile); returns how many went out."""
     sent = 0
-    for job, letter in letters:
-        if letter is None:
-            with svc.transaction() as session:
-                outbox.mark_skipped(session, job.mail_id, svc.clock())
-            continue
-        try:
-            letter.send()
-        except Exception as error:  # any SMTP or network failure: retried with backoff
-            log.warning("mail %s to %s failed (attempt %s): %s", job.mail_id, job.to_address,
-                        job.attempt, error)
-            with svc.transaction() as session:
-                outbox.mark_failed(session, job.mail_id, f"{type(error).__name__}: {error}",
-                                   svc.clock())
-            continue
-        sent += 1
+    for _ in range(limit):
         with svc.transaction() as session:
-            outbox.mark_sent(session, job.mail_id, letter.subject, svc.clock())
+            jobs = outbox.claim_due(session, svc.clock(), limit=1)
+            letter = _render(session, svc.settings, jobs[0]) if jobs else None
+        if not jobs:
+            return sent
+        sent += _deliver(svc, jobs[0], letter)
     return sent
+
+
+def _deliver(svc: Services, job: outbox.MailJob, letter) -> int:
+    if letter is None:
+        with svc.transaction() as session:
+            outbox.mark_skipped(session, job.mail_id, svc.clock())
+        return 0
+    try:
+        letter.send()
+    except Exception as error:  # any SMTP or network failure: retried with backoff
+        log.warning("mail %s to %s failed (attempt %s): %s", job.mail_id, job.to_address,
+                    job.attempt, error)
+        with svc.transaction() as session:
+            outbox.mark_failed(session, job.mail_id, f"{type(error).__name__}: {error}",
+                               svc.clock())
+        return 0
+    with svc.transaction() as session:
+        outbox.mark_sent(session, job, letter.subject, svc.clock())
+    return 1
 
 
 def _render(session, settings: Settings, job: outbox.MailJob) -> EmailMultiAlternatives | None:
     """The reply mail: the employee's unread messages and a link back to the conversation."""
     conversation = session.get(Conversation, job.conversation_id)
-    replies = outbox.replies_to_mail(session, job.conversation_id, job.up_to_seq)
+    replies = outbox.replies_to_mail(session, job)
     if conversation is None or not replies:
         return None
     context = {"conversation": conversation, "employee": conversation.employee,
                "replies": replies, "link": resume_link(settings, conversation),
-               "days": settings.resume_link_days}
-    who = conversation.employee.name if conversation.employee else "We"
-    letter = EmailMultiAlternatives(
-        subject=f"{who} answered your question", to=[job.to_address],
-        body=render_template("mail/reply.txt", **context),
-        from_email=current_app.config["MAIL_DEFAULT_SENDER"])
-    letter.attach_alternative(render_template("mail/reply.html", **context), "text/html")
+               "days": settings.resume_link_days,
+               "language": customer_language(conversation.language)}
+    with in_language(conversation.language):  # the customer's language, not the server's
+        subject = (gettext("%(name)s answered your question", name=conversation.employee.name)
+                   if conversation.employee else gettext("Your question was answered"))
+        letter = EmailMultiAlternatives(
+            subject=subject, to=[job.to_address], body=render_template("mail/reply.txt", **context),
+            from_email=current_app.config["MAIL_DEFAULT_SENDER"])
+        letter.attach_alternative(render_template("mail/reply.html", **context), "text/html")
     return letter

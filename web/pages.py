@@ -14,8 +14,13 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def demo_site():
-    """A fictional company homepage that embeds the widget with one script tag."""
-    return render_template("demo_site.html", company=demo.load_demo()["company"])
+    """A fictional company homepage that embeds the widget with one script tag; ?lang=nl|fr|de
+    shows it in another language (the widget follows the page's lang)."""
+    site = demo.load_site()
+    language = request.args.get("lang", "en")
+    language = language if language in site else "en"
+    return render_template("demo_site.html", company=demo.load_demo()["company"],
+                           copy=site[language], language=language, languages=list(site))
 
 
 @bp.get("/widget.js")

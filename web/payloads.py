@@ -103,7 +103,7 @@ def conversation(conv: Conversation) -> dict:
         "status": conv.status,
         "question": conv.question,
         "customer_name": conv.customer.name,
-        "customer_email": conv.customer.email,
+        "customer_email": conv.reply_to,
         "customer_present": conv.customer_present,
         "page_url": conv.page_url,
         "employee": person(conv.employee),
@@ -115,9 +115,11 @@ def conversation(conv: Conversation) -> dict:
     }
 
 
-def unavailable(best: Employee | None, why: str, policy: Policy) -> dict:
-    """Nobody can chat now: who will answer later, why, and whether that comes by e-mail."""
-    return {"best": person(best), "why": why, "mail": policy.mail_enabled}
+def unavailable(conv: Conversation, best: Employee | None, why: str, policy: Policy) -> dict:
+    """Nobody can chat now: who will answer later, why, whether that comes by e-mail, whether
+    an address was left, and the seq from which a reply answers it."""
+    return {"best": person(best), "why": why, "mail": policy.mail_enabled,
+            "email_left": bool(conv.reply_to), "seq": conv.last_seq}
 
 
 def _last_step(session: Session, conversation_id: int, kind: str) -> ConversationEvent | None:
@@ -131,6 +133,7 @@ def customer_view(session: Session, conv: Conversation, policy: Policy) -> dict:
     open_offer = next((o for o in conv.offers if o.outcome is None), None)
     asking = open_offer.employee if open_offer else None
     queued = _last_step(session, conv.id, "queued") if conv.status == Status.OFFLINE else None
+    queued_seq = int(queued.detail.get("seq", 0)) if queued is not None else None
     return {
         "id": conv.id,
         "status": conv.status,
@@ -139,11 +142,16 @@ def customer_view(session: Session, conv: Conversation, policy: Policy) -> dict:
         "asking": person(asking),
         **customer_reason(conv, asking.id if asking else None),
         "why": queued.reason if queued else None,
+        "queued_seq": queued_seq,
+        # Waiting for a later answer, and it came (a reply after it was queued).
+        "answered": queued_seq is not None and session.scalar(select(Message.id).where(
+            Message.conversation_id == conv.id, Message.author == "employee",
+            Message.seq > queued_seq).limit(1)) is not None,
         "mail": policy.mail_enabled,
         "feedback": feedback.feedback_state(session, conv),
         "consent": None if conv.consent is None else conv.consent.granted,
-        "consent_question": feedback.consent_question(),
-        "email_left": bool(conv.customer.email),
+        "consent_question": feedback.consent_question(conv.language),
+        "email_left": bool(conv.reply_to),
         "unread": visitors.unread(session, conv),
         "read_seq": conv.customer_read_seq,
     }

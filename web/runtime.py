@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from flask import Flask
 
-from matchmaker import offers, presence, rescue, visitors
+from matchmaker import sweeps
 from matchmaker.ports import Encoder
 
 from . import live, mail
@@ -52,17 +52,21 @@ def warm_up(app: Flask) -> None:
 
 
 def sweep_once(svc: Services) -> None:
-    """Move on what time has decided: overdue offers (the next person is asked), offers and
-    chats whose employee vanished (nobody is stranded), customers who left the page; then
-    forget dead console connections."""
+    """Move on what time has decided (matchmaker/sweeps.py): each step in a transaction of its
+    own, its events emitted after its commit; a failing step is logged and the rest go on."""
     now = svc.clock()
     with svc.transaction() as session:
-        happened = offers.expire_due_offers(session, svc.policy, now)
-        happened += rescue.rescue_stranded(session, svc.policy, now)
-        happened += visitors.sweep_departures(session, svc.policy, now)
-        presence.purge_stale(session, now, svc.policy)
-        events = live.socket_events(session, happened)
-    live.emit_all(svc.socketio, events)
+        steps = sweeps.due_steps(session, svc.policy, now)
+    for step in steps:
+        try:
+            with svc.transaction() as session:
+                events = live.socket_events(session, step.run(session, step.subject, svc.policy, now))
+        except Exception:
+            log.exception("sweep step failed: %s %s", step.what, step.subject)
+            continue
+        live.emit_all(svc.socketio, events)
+    with svc.transaction() as session:
+        sweeps.forget_dead_connections(session, svc.policy, now)
 
 
 def run_every(app: Flask, seconds: float, job: Callable[[Services], object], what: str) -> None:

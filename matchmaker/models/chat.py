@@ -45,6 +45,9 @@ class Conversation(Base):
     question: Mapped[str] = mapped_column(Text)
     page_url: Mapped[str] = mapped_column(String(2000), default="")
     language: Mapped[str] = mapped_column(String(16), default="en")
+    # Where replies to this conversation may be mailed: left with this question or later in
+    # this conversation (never another conversation's address).
+    reply_to: Mapped[str | None] = mapped_column(String(254))
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     # The customer's widget is open somewhere (False once they left for longer than the grace).
@@ -84,6 +87,7 @@ class ConversationKey(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     via: Mapped[str] = mapped_column(String(20), default="widget")  # widget | mail_link
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: the widget's own
 
 
 class ConversationEvent(Base):

@@ -21,6 +21,8 @@ class OutboxMail(Base):
     conversation_id: Mapped[int | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
     to_address: Mapped[str] = mapped_column(String(254))
+    # The employee's messages after from_seq and up to up_to_seq (earlier mails carried the rest).
+    from_seq: Mapped[int] = mapped_column(Integer, default=0)
     up_to_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -32,6 +32,8 @@ class Employee(Base):
     capacity: Mapped[int] = mapped_column(Integer, default=2)
     working_hours: Mapped[str] = mapped_column(String(20), default="09:00-17:00")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The language of their pages and console ("": as their browser asks).
+    locale: Mapped[str] = mapped_column(String(8), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     available: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str] = mapped_column(String(255), default="")

@@ -87,6 +87,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('conversation_id', sa.Integer(), nullable=True),
     sa.Column('to_address', sa.String(length=254), nullable=False),
+    sa.Column('from_seq', sa.Integer(), nullable=False),
     sa.Column('up_to_seq', sa.Integer(), nullable=False),
     sa.Column('created_at', matchmaker.models.base.UTCDateTime(), nullable=False),
     sa.Column('due_at', matchmaker.models.base.UTCDateTime(), nullable=False),
@@ -145,9 +146,18 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('history_item_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_profile_passages_history_item_id'), ['history_item_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_profile_passages_history_item_id_history_items'), 'history_items', ['history_item_id'], ['id'], ondelete='CASCADE')
-    op.execute("UPDATE profile_passages SET history_item_id = (SELECT MIN(h.id) FROM history_items h"
-               " WHERE h.employee_id = profile_passages.employee_id"
-               " AND h.text = profile_passages.text) WHERE kind = 'history'")
+    # Pair each history passage with one history item of the same employee and text, one to one
+    # (the n-th passage with the n-th item), so equal texts (imported and learned) each keep
+    # their own vector; a passage without an item is an orphan of an older bug and goes.
+    op.execute(
+        "UPDATE profile_passages SET history_item_id = (SELECT h.id FROM"
+        " (SELECT id, employee_id, text, ROW_NUMBER() OVER (PARTITION BY employee_id, text"
+        " ORDER BY id) AS n FROM history_items) h,"
+        " (SELECT id, ROW_NUMBER() OVER (PARTITION BY employee_id, text ORDER BY id) AS n"
+        " FROM profile_passages WHERE kind = 'history') p"
+        " WHERE p.id = profile_passages.id AND h.employee_id = profile_passages.employee_id"
+        " AND h.text = profile_passages.text AND h.n = p.n) WHERE kind = 'history'")
+    op.execute("DELETE FROM profile_passages WHERE kind = 'history' AND history_item_id IS NULL")
 
 
 

@@ -167,7 +167,7 @@ def test_rating_and_consent_show_in_the_marketing_console(server, console, custo
     rating = re.search(r'<dd id="rating">(.*?)</dd>', page.text, re.S).group(1)
     consent = re.search(r'<dd id="consent">(.*?)</dd>', page.text, re.S).group(1)
     assert rating.strip() == "★★★★ Clear and quick"
-    assert consent.startswith("granted (quote anonymised")
+    assert consent.startswith("granted (quote without personal details")
 
 
 def test_acknowledged_messages_survive_a_killed_server(launch, sqlite_url, console, customer):

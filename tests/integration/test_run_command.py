@@ -28,6 +28,8 @@ def test_the_flask_cli_migrates_seeds_and_serves_the_demo(tmp_path: Path):
     assert "jonas@lumenledger.example" in done.stdout and "matchmaker-demo" in done.stdout
     port, smtp_port = free_port(), free_port()
     env |= {"MATCHMAKER_SMTP_HOST": "127.0.0.1", "MATCHMAKER_SMTP_PORT": str(smtp_port),
+            "MATCHMAKER_SECRET_KEY": "run-test-secret",
+            "MATCHMAKER_PUBLIC_URL": f"http://127.0.0.1:{port}",
             "MATCHMAKER_SMTP_SECURITY": "none", "MATCHMAKER_MAIL_CATCHER_DIR": str(tmp_path / "mail")}
     server = subprocess.Popen(FLASK + ["serve", "--catch-mail", "--port", str(port)], cwd=ROOT,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

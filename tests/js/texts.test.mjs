@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { counterState, emailNoted, offlineText, reasonText, t, unreadCount } from "../../web/static/texts.js";
+import { counterState, emailNoted, offlineText, reasonText, t } from "../../web/static/texts.js";
 
 const dana = { name: "Dana Dev", title: "Backend developer" };
 
@@ -45,13 +45,46 @@ test("the reason joins curated words and the generic history note", () => {
   assert.equal(reasonText("", true), "has answered similar questions");
 });
 
-test("unread counts only the employee's messages after the read mark", () => {
-  const messages = [{ author: "customer", seq: 1 }, { author: "employee", seq: 2 }, { author: "employee", seq: 3 }];
-  assert.equal(unreadCount(messages, 2), 1);
-  assert.equal(unreadCount(messages, 0), 2);
-});
-
 test("placeholders are filled and unknown ones kept", () => {
   assert.equal(t("joined", { name: "Dana" }), "Dana joined the chat");
   assert.equal(t("asking", {}), "Asking {name}");
+});
+
+test("every widget language says everything English says", async () => {
+  const { CATALOGS, LANGUAGES } = await import("../../web/static/texts.js");
+  assert.deepEqual(Object.keys(CATALOGS).sort(), [...LANGUAGES].sort());
+  const keys = Object.keys(CATALOGS.en).sort();
+  for (const language of LANGUAGES) {
+    assert.deepEqual(Object.keys(CATALOGS[language]).sort(), keys, language);
+    for (const [key, text] of Object.entries(CATALOGS[language])) {
+      const wanted = (CATALOGS.en[key].match(/\{\w+\}/g) || []).sort();
+      assert.deepEqual((text.match(/\{\w+\}/g) || []).sort(), wanted, `${language}.${key} placeholders`);
+    }
+  }
+});
+
+test("the console says everything in Dutch that it says in English", async () => {
+  const { CATALOGS } = await import("../../web/static/console_texts.js");
+  assert.deepEqual(Object.keys(CATALOGS.nl).sort(), Object.keys(CATALOGS.en).sort());
+});
+
+test("the widget's language: the page's, then the browser's, then English", async () => {
+  const { pickLanguage } = await import("../../web/static/texts.js");
+  assert.equal(pickLanguage("nl-BE", ["fr-FR"]), "nl");
+  assert.equal(pickLanguage("", ["pl-PL", "fr-BE", "en"]), "fr");
+  assert.equal(pickLanguage("es", ["pl"]), "en");
+  assert.equal(pickLanguage(null, [], "en"), "en");
+});
+
+test("Dutch numbers and sentences", async () => {
+  const texts = await import("../../web/static/texts.js");
+  texts.setLanguage("nl");
+  assert.equal(texts.counterState(10000, 4000).text, "6.000 tekens te veel (de limiet is 4.000)");
+  assert.equal(texts.offlineText({ why: "nobody_free", best: { name: "Anouk Janssens", title: "Support" }, mail: true }).headline,
+    "Anouk Janssens (Support), die dit het best weet, is nu niet beschikbaar.");
+  assert.equal(texts.errorText({ error: "invalid_email", message: "that e-mail address does not look right" }),
+    "Dat e-mailadres lijkt niet te kloppen.");
+  assert.equal(texts.errorText({ error: "brand_new_code", message: "english only" }), "Er ging iets mis. Probeer het opnieuw.");
+  texts.setLanguage("en");
+  assert.equal(texts.errorText({ error: "brand_new_code", message: "english only" }), "English only.");
 });

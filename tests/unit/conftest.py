@@ -61,7 +61,7 @@ def online(tx, clock, *employee_ids: int, available: bool = True) -> None:
 
     with tx() as session:
         for eid in employee_ids:
-            presence.connect(session, eid, f"sid-{eid}", clock())
+            presence.touch(session, eid, f"sid-{eid}", clock())  # connects, or a heartbeat
             session.get(Employee, eid).available = available
 
 
@@ -83,3 +83,18 @@ def route(events) -> Route | None:
         if isinstance(event, Queued):
             return Route(None, event.employee_id, True, event.why)
     return None
+
+
+def sweep(tx, policy, clock) -> list:
+    """Run the sweeper's due steps as the app does (each in its own transaction); all events."""
+    from matchmaker import sweeps
+
+    with tx() as session:
+        steps = sweeps.due_steps(session, policy, clock())
+    happened = []
+    for step in steps:
+        with tx() as session:
+            happened += step.run(session, step.subject, policy, clock())
+    with tx() as session:
+        sweeps.forget_dead_connections(session, policy, clock())
+    return happened

@@ -148,11 +148,11 @@ def test_the_token_opens_only_its_own_conversation(tx, policy, clock, staff):
         second, _ = conversations.open_conversation(
             session, conversations.Question("q two", "visitor-2"), [], policy, clock())
     with tx() as session:
-        assert conversations.conversation_by_token(session, first.id, token).id == first.id
+        assert conversations.conversation_by_token(session, first.id, token, clock()).id == first.id
         for conversation_id, candidate in [(second.id, token), (first.id, "wrong"),
                                            (first.id, None), ("1", token)]:
             with pytest.raises(Unauthenticated):
-                conversations.conversation_by_token(session, conversation_id, candidate)
+                conversations.conversation_by_token(session, conversation_id, candidate, clock())
 
 
 @pytest.mark.parametrize("text, code", [("", "empty_question"), ("x" * 2001, "question_too_long")])
@@ -163,3 +163,34 @@ def test_bad_questions_are_refused(tx, policy, clock, text, code):
     assert raised.value.code == code
     with tx() as session:
         assert session.query(Conversation).count() == 0
+
+
+def test_a_key_minted_for_a_mail_link_expires(tx, policy, clock):
+    from datetime import timedelta
+
+    with tx() as session:
+        conversation, _ = conversations.open_conversation(
+            session, conversations.Question("q", "visitor-1", email="pat@example.org"), [],
+            policy, clock())
+        digest = conversations.reply_address_digest("pat@example.org")
+        _, key = conversations.reopen_by_link(session, conversation.id, digest, clock(),
+                                              timedelta(days=1))
+    with tx() as session:
+        assert conversations.conversation_by_token(session, conversation.id, key, clock())
+    clock.advance(86_401)
+    with pytest.raises(Unauthenticated), tx() as session:
+        conversations.conversation_by_token(session, conversation.id, key, clock())
+
+
+def test_a_link_mailed_to_an_address_the_conversation_no_longer_uses_opens_nothing(
+        tx, policy, clock):
+    from datetime import timedelta
+
+    with tx() as session:
+        conversation, _ = conversations.open_conversation(
+            session, conversations.Question("q", "visitor-1", email="pat@example.org"), [],
+            policy, clock())
+        old = conversations.reply_address_digest("pat@example.org")
+        conversations.leave_email(session, conversation, "new@example.org", None)
+    with pytest.raises(Unauthenticated), tx() as session:
+        conversations.reopen_by_link(session, conversation.id, old, clock(), timedelta(days=1))

@@ -61,8 +61,8 @@ def test_every_consent_decision_is_kept_with_its_wording(tx, matcher, policy, cl
         conversation = session.get(Conversation, conversation_id)
         assert [d.granted for d in conversation.consents] == [True, False]
         assert conversation.consent.granted is False  # the latest counts
-        assert {d.wording for d in conversation.consents} == {
-            feedback.CONSENT_WORDING["quote_anonymised"]}
+        assert {(d.wording, d.language) for d in conversation.consents} == {
+            (feedback.CONSENT_WORDING["quote_anonymised"]["en"], "en")}
         first, second = conversation.consents
         assert second.decided_at > first.decided_at
 
@@ -76,3 +76,17 @@ def test_malformed_consent_is_refused_and_nothing_is_kept(tx, matcher, policy, c
                                 scope, clock())
     with tx() as session:
         assert session.query(ConsentDecision).count() == 0
+
+
+def test_the_consent_question_and_its_record_are_in_the_customers_language(
+        tx, matcher, policy, clock, staff):
+    conversation_id, _ = accepted(tx, matcher, policy, clock, staff)
+    with tx() as session:
+        conversation = session.get(Conversation, conversation_id)
+        conversation.language = "nl-BE"
+        asked = feedback.consent_question(conversation.language)
+        decision = feedback.decide_consent(session, conversation, True, asked["scope"], clock())
+    dutch = "Mogen we dit gesprek citeren (zonder je persoonsgegevens)?"
+    assert asked["wording"] == decision.wording == dutch
+    assert decision.language == "nl"
+    assert feedback.consent_question("pl")["language"] == "en"  # we do not speak it: English

@@ -6,7 +6,7 @@ from matchmaker import conversations, offers
 from matchmaker.errors import NotFound, OfferNotOpen
 from matchmaker.events import OfferClosed
 from matchmaker.models import Candidate, Conversation, Employee, Offer
-from tests.unit.conftest import online, route
+from tests.unit.conftest import online, route, sweep
 
 QUESTION = ("webhook signature verification on the REST invoicing API: pricing plans, "
             "bank reconciliation, iOS app, hiring and customer stories")
@@ -89,11 +89,11 @@ def test_an_unanswered_offer_expires_and_the_next_candidate_is_offered(
         tx, matcher, policy, clock, staff):
     online(tx, clock, *staff.values())
     _, first = ask(tx, matcher, policy, clock)
-    with tx() as session:
-        assert offers.expire_due_offers(session, policy, clock()) == []
+    online(tx, clock, *staff.values())  # heartbeats keep everyone reachable
+    assert sweep(tx, policy, clock) == []
     clock.advance(policy.offer_timeout_s)
-    with tx() as session:
-        happened = offers.expire_due_offers(session, policy, clock())
+    online(tx, clock, *staff.values())
+    happened = sweep(tx, policy, clock)
     closed = [e for e in happened if isinstance(e, OfferClosed)]
     assert [(c.offer_id, c.outcome) for c in closed] == [(first.offer_id, "expired")]
     assert route(happened).employee_id not in (None, first.employee_id)

@@ -21,7 +21,7 @@ def chat(tx, matcher, mailing, clock, staff):
     """An active chat whose customer left an e-mail address."""
     conversation_id, employee_id = accepted(tx, matcher, mailing, clock, staff)
     with tx() as session:
-        session.get(Conversation, conversation_id).customer.email = "pat@example.org"
+        session.get(Conversation, conversation_id).reply_to = "pat@example.org"
     return conversation_id, employee_id
 
 
@@ -40,8 +40,8 @@ def test_replies_wait_for_the_delay_and_share_one_mail(tx, mailing, clock, chat)
     [job] = claim(tx, clock)
     assert (job.to_address, job.up_to_seq, job.attempt) == ("pat@example.org", 4, 1)
     with tx() as session:
-        assert [m.body for m in outbox.replies_to_mail(session, conversation_id, job.up_to_seq)] \
-            == ["reply 0", "reply 1", "reply 2"]
+        assert [m.body for m in outbox.replies_to_mail(session, job)] == [
+            "reply 0", "reply 1", "reply 2"]
     assert claim(tx, clock) == []  # claimed: no second sender gets it
 
 
@@ -60,7 +60,7 @@ def test_without_smtp_or_an_address_nothing_is_queued(tx, policy, mailing, clock
     conversation_id, employee_id = chat
     say(tx, policy, clock, conversation_id, "reply", "e1", employee_id)  # mail off
     with tx() as session:
-        session.get(Conversation, conversation_id).customer.email = None
+        session.get(Conversation, conversation_id).reply_to = None
     say(tx, mailing, clock, conversation_id, "reply", "e2", employee_id)  # no address
     with tx() as session:
         assert session.query(OutboxMail).count() == 0
@@ -93,3 +93,17 @@ def test_a_crashed_senders_claim_runs_out(tx, mailing, clock, chat):
     clock.advance(outbox.CLAIM_S + 1)  # it never said how the send went
     [again] = claim(tx, clock)
     assert again.mail_id == first.mail_id and again.attempt == 2
+
+
+def test_a_later_mail_carries_only_the_replies_since_the_last_one(tx, mailing, clock, chat):
+    conversation_id, employee_id = chat
+    say(tx, mailing, clock, conversation_id, "first reply", "e1", employee_id)
+    clock.advance(mailing.mail_delay_s)
+    [first] = claim(tx, clock)
+    with tx() as session:
+        outbox.mark_sent(session, first, "subject", clock())
+    say(tx, mailing, clock, conversation_id, "second reply", "e2", employee_id)
+    clock.advance(mailing.mail_delay_s)
+    [second] = claim(tx, clock)
+    with tx() as session:
+        assert [m.body for m in outbox.replies_to_mail(session, second)] == ["second reply"]

@@ -5,6 +5,7 @@ import pytest
 from matchmaker import conversations, visitors
 from matchmaker.events import CustomerPresence
 from matchmaker.models import Conversation, Employee
+from tests.unit.conftest import sweep as sweep_all
 from tests.unit.test_conversations import say
 from tests.unit.test_offers import accepted
 
@@ -19,8 +20,8 @@ def chat(tx, matcher, policy, clock, staff):
 
 
 def sweep(tx, policy, clock):
-    with tx() as session:
-        return visitors.sweep_departures(session, policy, clock())
+    """The sweeper's steps; only the customers' comings and goings (the employee is left out)."""
+    return [e for e in sweep_all(tx, policy, clock) if isinstance(e, CustomerPresence)]
 
 
 def test_a_page_change_within_the_grace_is_not_leaving(tx, policy, clock, chat):

@@ -117,8 +117,9 @@ def test_a_forged_or_malformed_link_opens_nothing(app, link):
 
 
 def test_an_expired_link_says_so(app, svc):
-    asked = ask(app.test_client())
-    token = mail.resume_token(svc.settings, asked["id"])
+    asked = ask(app.test_client(), email="pat@example.org")
+    with svc.transaction() as session:
+        token = mail.resume_token(svc.settings, session.get(Conversation, asked["id"]))
     with mock.patch("itsdangerous.timed.time.time",
                     return_value=time.time() + svc.settings.resume_link_days * 86400 + 60):
         response = app.test_client().post("/api/conversations/resume", json={"link": token})
@@ -136,3 +137,22 @@ def test_mail_is_off_without_an_smtp_host(database_url, encoder, clock):
     app = create_app({"database_url": database_url, "secret_key": "s"}, encoder=encoder,
                      clock=clock)
     assert app.extensions["matchmaker"].policy.mail_enabled is False
+
+
+def test_a_key_to_one_conversation_cannot_redirect_anothers_replies(
+        app, svc, clock, console, customer, smtp):
+    """Two questions from one visitor; someone holding the first one's key leaves another
+    address: the second one's answer still goes only where it was asked to."""
+    first = ask(app.test_client(), question="zebra quantum origami", email="pat@example.org")
+    second = ask(app.test_client(), email="pat@example.org")
+    intruder = customer(first)
+    assert intruder.emit("leave_email", {"email": "mallory@evil.example"}, namespace=CUS,
+                         callback=True) == {"ok": True}
+    dana = console("dev@example.test")
+    assert dana.emit("say", {"conversation_id": second["id"], "body": "Account BE-4711: use the "
+                             "endpoint secret.", "client_id": "e1"}, namespace=EMP,
+                     callback=True)["ok"]
+    clock.advance(31)
+    with app.app_context():
+        assert mail.send_due(svc) == 1
+    assert [m.to for m in caught(smtp[1])] == ["pat@example.org"]

@@ -24,7 +24,8 @@ def leaks(*payloads) -> list[str]:
 
 
 def learned_conversation(app, console, customer) -> int:
-    """Customer A asks with personal data; Dana answers; A rates 5 stars and refuses consent."""
+    """Customer A asks with personal data; Dana answers; A rates 5 stars and allows quoting
+    without personal details (a refusal would keep the matcher from learning it at all)."""
     dana = console("dev@example.test")
     asked = ask(app.test_client(), question=FIRST, name=NAME, email=EMAIL,
                 visitor_id="visitor-first-customer")
@@ -35,7 +36,7 @@ def learned_conversation(app, console, customer) -> int:
                       "client_id": "e1"}, namespace=EMP, callback=True)
     assert widget.emit("close", {}, namespace=CUS, callback=True)["ok"]
     assert widget.emit("rate", {"stars": 5}, namespace=CUS, callback=True) == {"ok": True}
-    assert widget.emit("consent", {"granted": False}, namespace=CUS, callback=True) == {"ok": True}
+    assert widget.emit("consent", {"granted": True}, namespace=CUS, callback=True) == {"ok": True}
     widget.disconnect(namespace=CUS)
     dana.disconnect(namespace=EMP)
     return asked["id"]
@@ -78,3 +79,24 @@ def test_a_learned_conversations_personal_data_reaches_nobody_outside_it(
     assert "answered similar questions" in playground.get_data(as_text=True)
     # The first conversation itself still holds them, for the people in it and marketing.
     assert leaks(admin.get(f"/marketing/conversations/{first_id}").get_data(as_text=True))
+
+
+def test_a_refused_consent_keeps_the_customers_words_out_of_the_matcher(
+        app, svc, console, customer):
+    dana = console("dev@example.test")
+    asked = ask(app.test_client(), question=FIRST, visitor_id="visitor-first-customer")
+    widget = customer(asked)
+    dana.emit("accept", {"offer_id": events(dana, EMP, "offered")[0]["offer_id"]}, namespace=EMP,
+              callback=True)
+    dana.emit("say", {"conversation_id": asked["id"], "body": "Use the endpoint secret.",
+                      "client_id": "e1"}, namespace=EMP, callback=True)
+    widget.emit("close", {}, namespace=CUS, callback=True)
+    widget.emit("rate", {"stars": 5}, namespace=CUS, callback=True)
+    with svc.transaction() as session:  # learned from the rating...
+        assert session.query(HistoryItem).filter_by(conversation_id=asked["id"]).count() == 1
+    widget.emit("consent", {"granted": False}, namespace=CUS, callback=True)
+    with svc.transaction() as session:  # ...and forgotten with the refusal
+        assert session.query(HistoryItem).filter_by(conversation_id=asked["id"]).count() == 0
+    widget.emit("rate", {"stars": 4}, namespace=CUS, callback=True)
+    with svc.transaction() as session:  # a new rating does not bring it back
+        assert session.query(HistoryItem).filter_by(conversation_id=asked["id"]).count() == 0

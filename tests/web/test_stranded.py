@@ -62,6 +62,15 @@ def test_the_employee_who_left_can_read_but_no_longer_write(app, svc, clock, con
     said = dana.emit("say", {"conversation_id": asked["id"], "body": "still me",
                              "client_id": "e2"}, namespace=EMP, callback=True)
     assert said["error"] == "forbidden"
+    # What the customer says to the next colleague is not hers to read.
+    sam_offer = events(sam, EMP, "offered")[0]
+    sam.emit("accept", {"offer_id": sam_offer["offer_id"]}, namespace=EMP, callback=True)
+    widget.emit("say", {"body": "my account is BE-4711", "client_id": "c9"}, namespace=CUS,
+                callback=True)
+    later = dana.emit("sync", {"conversation_id": asked["id"], "after_seq": 0}, namespace=EMP,
+                      callback=True)
+    assert [m["body"] for m in later["messages"]] == [m["body"] for m in synced["messages"]]
+    assert "BE-4711" not in str(later) and "BE-4711" not in str(dana.get_received(EMP))
 
 
 def test_the_console_sees_the_customer_leave_and_come_back(app, svc, clock, console, customer):
@@ -91,3 +100,21 @@ def test_with_people_who_fit_but_are_busy_it_says_nobody_is_free(app, console):
     asked = ask(app.test_client())
     assert (asked["status"], asked["why"]) == ("offline", "nobody_free")
     assert asked["employee"]["name"] == "Dana Dev"
+
+
+def test_a_failing_sweep_step_spoils_no_other(app, svc, clock, console, customer, monkeypatch):
+    from matchmaker import sweeps
+
+    asked, dana, sam, widget = live_chat(app, console, customer)
+    dana.disconnect(namespace=EMP)
+    clock.advance(svc.policy.rejoin_grace_s + 1)
+    real = sweeps.due_steps
+
+    def with_a_broken_step(session, policy, now):
+        def broken(session, subject, policy, now):
+            raise RuntimeError("a bad row")
+        return [sweeps.Step("broken", 0, broken), *real(session, policy, now)]
+
+    monkeypatch.setattr(sweeps, "due_steps", with_a_broken_step)
+    sweep(app, svc)
+    assert [e["name"] for e in widget.get_received(CUS)] == ["left", "asking"]

@@ -6,12 +6,16 @@
  * All customer and chat text is rendered with textContent, never as HTML.
  */
 import * as common from "./common.js";
+import { LANGUAGE, ct } from "./console_texts.js";
+import { errorText, setLanguage } from "./texts.js";
+
+setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the console's language
 
 (() => {
   const root = document.getElementById("console");
   if (!root) return;
 
-  const { HEARTBEAT_MS, TYPING_SHOWN_MS, el, linkified, submitOnEnter, initials, sentence, randomId } = common;
+  const { HEARTBEAT_MS, TYPING_SHOWN_MS, el, linkified, submitOnEnter, initials, randomId } = common;
   const CONFIG = common.readConfig();
   const MAX_MESSAGE = CONFIG.max_message_chars;
   const BASE_TITLE = document.title;
@@ -28,7 +32,7 @@ import * as common from "./common.js";
   const ui = {};
 
   const { request, emitQuietly, sendUntilAnswered } = common.socketClient(
-    () => state.socket, { offlineMessage: "not connected; try again in a moment" });
+    () => state.socket, { offlineMessage: ct("offline") });
   // My typing, per conversation: typingChanged(hasText, conversationId).
   const { changed: typingChanged, stop: stopTyping } = common.typingNotifier(
     (conversationId, typing) => emitQuietly("typing", { conversation_id: conversationId, typing }));
@@ -43,7 +47,7 @@ import * as common from "./common.js";
 
   function clockTime(iso) {
     const t = parseTime(iso);
-    return Number.isNaN(t) ? "" : new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return Number.isNaN(t) ? "" : new Date(t).toLocaleTimeString(LANGUAGE, { hour: "2-digit", minute: "2-digit" });
   }
 
   function safeUrl(url) {
@@ -63,7 +67,7 @@ import * as common from "./common.js";
   }
 
   function customerName(conv) {
-    return (conv && conv.customer_name) || "Anonymous visitor";
+    return (conv && conv.customer_name) || ct("anonymous");
   }
 
   function toast(message, kind = "info") {
@@ -77,7 +81,7 @@ import * as common from "./common.js";
 
   function buildLayout() {
     ui.connection = el("div", { className: "conn", id: "connection", role: "status", dataset: { state: "connecting" } },
-      el("span", { className: "conn-dot", "aria-hidden": "true" }), el("span", { className: "conn-text", text: "Connecting…" }));
+      el("span", { className: "conn-dot", "aria-hidden": "true" }), el("span", { className: "conn-text", text: ct("connecting") }));
     ui.available = el("input", { type: "checkbox", id: "available-toggle", role: "switch", disabled: true });
     ui.capacity = el("input", { type: "number", id: "capacity", min: "1", max: "20", step: "1", inputmode: "numeric", disabled: true });
     const toolbar = el("div", { className: "console-toolbar" },
@@ -86,19 +90,19 @@ import * as common from "./common.js";
         el("div", {}, el("strong", { text: state.me.name }), ui.connection)),
       el("div", { className: "toolbar-controls" },
         el("label", { className: "switch", for: "available-toggle" }, ui.available,
-          el("span", { className: "switch-track", "aria-hidden": "true" }), "Available for new questions"),
-        el("label", { className: "capacity", for: "capacity" }, "Chats at once", ui.capacity)));
+          el("span", { className: "switch-track", "aria-hidden": "true" }), ct("available")),
+        el("label", { className: "capacity", for: "capacity" }, ct("capacity"), ui.capacity)));
     ui.offerList = el("div", { className: "offer-list", id: "offers" });
     ui.offerCount = el("span", { className: "count", text: "0" });
     ui.liveList = el("ul", { className: "chat-list", id: "live-chats" });
     ui.liveCount = el("span", { className: "count", text: "0" });
     ui.inboxList = el("ul", { className: "chat-list", id: "inbox" });
     ui.inboxCount = el("span", { className: "count", text: "0" });
-    const side = el("aside", { className: "console-side", "aria-label": "Requests and chats" },
-      sideSection("Requests", ui.offerCount, ui.offerList),
-      sideSection("Live chats", ui.liveCount, ui.liveList),
-      sideSection("Inbox (answer later)", ui.inboxCount, ui.inboxList));
-    ui.pane = el("section", { className: "console-pane", id: "chat-pane", "aria-label": "Conversation" });
+    const side = el("aside", { className: "console-side", "aria-label": ct("side") },
+      sideSection(ct("requests"), ui.offerCount, ui.offerList),
+      sideSection(ct("liveChats"), ui.liveCount, ui.liveList),
+      sideSection(ct("inbox"), ui.inboxCount, ui.inboxList));
+    ui.pane = el("section", { className: "console-pane", id: "chat-pane", "aria-label": ct("conversation") });
     ui.toasts = el("div", { className: "toasts", "aria-live": "polite" });
     root.replaceChildren(toolbar, el("div", { className: "console-main" }, side, ui.pane), ui.toasts);
     ui.available.addEventListener("change", onAvailabilityToggle);
@@ -112,7 +116,7 @@ import * as common from "./common.js";
   }
 
   function setConnection(kind) {
-    const texts = { connecting: "Connecting…", connected: "Connected", reconnecting: "Reconnecting…", signedout: "Signed out" };
+    const texts = { connecting: ct("connecting"), connected: ct("connected"), reconnecting: ct("reconnecting"), signedout: ct("signedOut") };
     ui.connection.dataset.state = kind;
     ui.connection.querySelector(".conn-text").textContent = texts[kind];
     // Enabled again once `state` says where availability stands (see showAvailability).
@@ -150,7 +154,7 @@ import * as common from "./common.js";
   async function onCapacityChange() {
     const value = Number(ui.capacity.value);
     if (!Number.isInteger(value) || value < 1 || value > 20) {
-      toast("Capacity is a whole number from 1 to 20.", "error");
+      toast(ct("capacityRange"), "error");
       ui.capacity.value = String(state.me.capacity || 1);
       return;
     }
@@ -163,7 +167,7 @@ import * as common from "./common.js";
     if (Number.isInteger(capacity) && capacity >= 1 && capacity <= 20) payload.capacity = capacity;
     const ack = await request("set_availability", payload);
     if (!ack.ok) {
-      toast(sentence(ack.message), "error");
+      toast(errorText(ack), "error");
       showAvailability(state.me);
       return;
     }
@@ -197,20 +201,20 @@ import * as common from "./common.js";
 
   function offerCard(offer) {
     const page = offer.page_url ? pageLabel(offer.page_url) : "";
-    const accept = el("button", { type: "button", className: "button primary accept-offer" }, "Accept");
-    const decline = el("button", { type: "button", className: "button decline-offer" }, "Decline");
+    const accept = el("button", { type: "button", className: "button primary accept-offer" }, ct("accept"));
+    const decline = el("button", { type: "button", className: "button decline-offer" }, ct("decline"));
     accept.addEventListener("click", () => acceptOffer(offer.offer_id, accept, decline));
     decline.addEventListener("click", () => declineOffer(offer.offer_id, accept, decline));
-    return el("article", { className: "offer-card", dataset: { offerId: String(offer.offer_id) }, "aria-label": "New request" },
+    return el("article", { className: "offer-card", dataset: { offerId: String(offer.offer_id) }, "aria-label": ct("newRequest") },
       el("div", { className: "offer-top" },
-        el("span", { className: "offer-label", text: "New request" }),
+        el("span", { className: "offer-label", text: ct("newRequest") }),
         el("span", { className: "countdown", "aria-live": "off" })),
       el("p", { className: "offer-question", text: offer.question }),
       offerWhy(offer),
       offer.previous ? el("p", { className: "offer-previous", text:
-        `Continues a chat ${offer.previous.name} had to leave (${offer.messages} message${offer.messages === 1 ? "" : "s"} so far).` }) : null,
+        ct("continues", { name: offer.previous.name, count: offer.messages }) }) : null,
       el("p", { className: "offer-meta" },
-        el("span", { text: offer.customer_name || "Anonymous visitor" }),
+        el("span", { text: offer.customer_name || ct("anonymous") }),
         page ? el("span", { className: "offer-page", title: offer.page_url, text: page }) : null),
       el("div", { className: "offer-progress", "aria-hidden": "true" }, el("span")),
       el("div", { className: "offer-actions" }, accept, decline));
@@ -219,11 +223,11 @@ import * as common from "./common.js";
   /** Why I was asked: my profile's words; if a question I answered before decided, a link to
    * that conversation of mine (its words are never copied into the offer). */
   function offerWhy(offer) {
-    const parts = [offer.reason, offer.answered_similar ? "you answered a similar question before" : ""].filter(Boolean);
+    const parts = [offer.reason, offer.answered_similar ? ct("answeredSimilar") : ""].filter(Boolean);
     if (!parts.length) return null;
-    const why = el("p", { className: "offer-why" }, el("strong", { text: "Why you: " }), parts.join(" · "));
+    const why = el("p", { className: "offer-why" }, el("strong", { text: `${ct("whyYou")} ` }), parts.join(" · "));
     if (offer.similar_conversation) {
-      const link = el("button", { type: "button", className: "link similar-link" }, "open it");
+      const link = el("button", { type: "button", className: "link similar-link" }, ct("openIt"));
       link.addEventListener("click", () => openPast(offer.similar_conversation.conversation_id));
       why.append(" (", link, ")");
     }
@@ -233,7 +237,7 @@ import * as common from "./common.js";
   /** One of my earlier conversations, read-only in the pane (not listed on the side). */
   async function openPast(conversationId) {
     const ack = await request("sync", { conversation_id: conversationId, after_seq: 0 });
-    if (!ack.ok) return toast(sentence(ack.message), "error");
+    if (!ack.ok) return toast(errorText(ack), "error");
     const chat = upsertChat(ack.conversation, state.chats.get(conversationId)?.list || "past");
     chat.loaded = true;
     for (const msg of ack.messages) addMessage(chat, msg);
@@ -246,7 +250,7 @@ import * as common from "./common.js";
       entry.reconciled = true; // long past its time and no offer_closed: ask the server
       refreshState();
     }
-    entry.node.querySelector(".countdown").textContent = left > 0 ? `${Math.ceil(left / 1000)} s left` : "expiring…";
+    entry.node.querySelector(".countdown").textContent = left > 0 ? ct("secondsLeft", { n: Math.ceil(left / 1000) }) : ct("expiring");
     entry.node.querySelector(".offer-progress span").style.width = `${(100 * left) / entry.total}%`;
     entry.node.classList.toggle("offer-urgent", left < Math.min(10000, entry.total / 3));
   }
@@ -264,7 +268,7 @@ import * as common from "./common.js";
     const ack = await request("accept", { offer_id: offerId });
     removeOffer(offerId);
     if (!ack.ok) {
-      toast(sentence(ack.message), "error");
+      toast(errorText(ack), "error");
       return;
     }
     upsertChat(ack.conversation, "live");
@@ -275,14 +279,14 @@ import * as common from "./common.js";
     accept.disabled = decline.disabled = true;
     const ack = await request("decline", { offer_id: offerId });
     removeOffer(offerId);
-    if (!ack.ok) toast(sentence(ack.message), "error");
+    if (!ack.ok) toast(errorText(ack), "error");
   }
 
   function alertNewOffer(offer) {
     beep();
     if (!("Notification" in window) || Notification.permission !== "granted") return;
     try {
-      const note = new Notification("New question for you", { body: offer.question.slice(0, 180), tag: `offer-${offer.offer_id}` });
+      const note = new Notification(ct("newQuestion"), { body: offer.question.slice(0, 180), tag: `offer-${offer.offer_id}` });
       note.onclick = () => { window.focus(); note.close(); };
     } catch { /* some browsers allow notifications only from a service worker */ }
   }
@@ -353,8 +357,8 @@ import * as common from "./common.js";
     for (const chat of state.chats.values()) {
       if (chat.list !== "past") (chat.list === "inbox" ? inbox : live).push(chat);
     }
-    ui.liveList.replaceChildren(...(live.length ? live.map((c) => chatItem(c, "chat-item")) : [emptyNote("No live chats. Accept a request to start one.", "li")]));
-    ui.inboxList.replaceChildren(...(inbox.length ? inbox.map((c) => chatItem(c, "inbox-item")) : [emptyNote("Nothing waiting.", "li")]));
+    ui.liveList.replaceChildren(...(live.length ? live.map((c) => chatItem(c, "chat-item")) : [emptyNote(ct("noLive"), "li")]));
+    ui.inboxList.replaceChildren(...(inbox.length ? inbox.map((c) => chatItem(c, "inbox-item")) : [emptyNote(ct("nothingWaiting"), "li")]));
     renderCounts();
   }
 
@@ -365,11 +369,11 @@ import * as common from "./common.js";
     ui.liveCount.textContent = String(live);
     ui.inboxCount.textContent = String(inbox);
     if (!state.offers.size && !ui.offerList.querySelector(".empty")) {
-      ui.offerList.appendChild(emptyNote(state.me.available ? "No open requests. New questions appear here." : "Switch on availability to receive new questions."));
+      ui.offerList.appendChild(emptyNote(state.me.available ? ct("noRequests") : ct("switchOn")));
     } else if (state.offers.size) {
       ui.offerList.querySelectorAll(".empty").forEach((n) => n.remove());
     } else {
-      ui.offerList.querySelector(".empty").textContent = state.me.available ? "No open requests. New questions appear here." : "Switch on availability to receive new questions.";
+      ui.offerList.querySelector(".empty").textContent = state.me.available ? ct("noRequests") : ct("switchOn");
     }
     const unread = [...state.chats.values()].reduce((n, c) => n + c.unread, 0) + state.offers.size;
     document.title = unread ? `(${unread}) ${BASE_TITLE}` : BASE_TITLE;
@@ -385,22 +389,22 @@ import * as common from "./common.js";
   }
 
   function chatBadge(conv) {
-    if (conv.status === "closed") return el("span", { className: "status closed", text: "ended" });
-    if (movedOn(conv)) return el("span", { className: "status closed", text: "moved on" });
-    if (conv.customer_present === false) return el("span", { className: "status away", text: "left the page" });
+    if (conv.status === "closed") return el("span", { className: "status closed", text: ct("ended") });
+    if (movedOn(conv)) return el("span", { className: "status closed", text: ct("movedOn") });
+    if (conv.customer_present === false) return el("span", { className: "status away", text: ct("leftPage") });
     return null;
   }
 
   function chatItem(chat, className) {
     const conv = chat.conv;
     const closed = conv.status === "closed" || movedOn(conv);
-    const preview = chat.typing ? "typing…" : lastPreview(chat);
+    const preview = chat.typing ? ct("typingShort") : lastPreview(chat);
     const button = el("button", { type: "button", className: "chat-open", "aria-current": state.selected === conv.id ? "true" : null },
       el("span", { className: "avatar avatar-small", "aria-hidden": "true", text: initials(customerName(conv)) }),
       el("span", { className: "chat-text" },
         el("span", { className: "chat-name" }, el("span", { text: customerName(conv) }), chatBadge(conv)),
         el("span", { className: chat.typing ? "chat-preview is-typing" : "chat-preview", text: preview })),
-      chat.unread ? el("span", { className: "unread", "aria-label": `${chat.unread} unread`, text: String(chat.unread) }) : null);
+      chat.unread ? el("span", { className: "unread", "aria-label": ct("unread", { n: chat.unread }), text: String(chat.unread) }) : null);
     button.addEventListener("click", () => selectChat(conv.id));
     return el("li", { className: `${className}${closed ? " is-closed" : ""}${chat.unread ? " has-unread" : ""}`, dataset: { conversationId: String(conv.id) } }, button);
   }
@@ -433,7 +437,7 @@ import * as common from "./common.js";
     const ack = await request("sync", { conversation_id: chat.conv.id, after_seq: chat.loaded ? chat.lastSeq : 0 });
     chat.syncing = false;
     if (!ack.ok) {
-      if (state.selected === chat.conv.id) toast(sentence(ack.message), "error");
+      if (state.selected === chat.conv.id) toast(errorText(ack), "error");
       return;
     }
     chat.loaded = true;
@@ -457,7 +461,7 @@ import * as common from "./common.js";
         addMessage(chat, ack.message);
         renderLists();
       } else {
-        failPending(chat, pending, ack && ack.message);
+        failPending(chat, pending, ack);
       }
     });
   }
@@ -466,14 +470,14 @@ import * as common from "./common.js";
     for (const pending of chat.pending) emitSay(chat, pending);
   }
 
-  function failPending(chat, pending, message) {
+  function failPending(chat, pending, ack) {
     chat.pending = chat.pending.filter((p) => p !== pending);
     const node = state.selected === chat.conv.id ? pendingNode(pending.client_id) : null;
     if (node) {
       node.classList.replace("msg-pending", "msg-failed");
-      node.querySelector(".msg-meta").textContent = `Not sent: ${sentence(message)}`;
+      node.querySelector(".msg-meta").textContent = ct("notSent", { reason: errorText(ack) });
     } else {
-      toast(`A message was not sent: ${sentence(message)}`, "error");
+      toast(ct("messageNotSent", { reason: errorText(ack) }), "error");
     }
   }
 
@@ -497,21 +501,21 @@ import * as common from "./common.js";
     ui.messages = null;
     ui.pane.replaceChildren(el("div", { className: "pane-empty" },
       el("div", { className: "pane-empty-icon", "aria-hidden": "true" }),
-      el("h2", { text: "No conversation open" }),
-      el("p", { text: "Accept a request or pick a chat on the left. Switch on availability to receive questions matched to what you know." })));
+      el("h2", { text: ct("noConversation") }),
+      el("p", { text: ct("noConversationHint") })));
   }
 
   function renderPane(chat) {
     ui.paneHeader = el("header", { className: "pane-header" });
-    ui.messages = el("ol", { className: "messages", id: "chat-messages", "aria-label": "Messages", "aria-live": "polite" });
+    ui.messages = el("ol", { className: "messages", id: "chat-messages", "aria-label": ct("messages"), "aria-live": "polite" });
     ui.typing = el("div", { className: "typing", hidden: true });
     // Focusable, so the conversation can be scrolled with the keyboard too.
-    ui.scroller = el("div", { className: "pane-scroll", tabindex: "0", role: "region", "aria-label": "Conversation" },
+    ui.scroller = el("div", { className: "pane-scroll", tabindex: "0", role: "region", "aria-label": ct("conversation") },
       ui.messages, ui.typing);
     ui.footer = el("div", { className: "pane-footer" });
     ui.pane.replaceChildren(ui.paneHeader, ui.scroller, ui.footer);
     renderPaneHeader(chat);
-    if (!chat.loaded) ui.messages.appendChild(el("li", { className: "loading", text: "Loading the conversation…" }));
+    if (!chat.loaded) ui.messages.appendChild(el("li", { className: "loading", text: ct("loading") }));
     for (const msg of chat.messages) paneInsert(chat, msg, true);
     for (const pending of chat.pending) paneInsertPending(pending);
     renderEnded(chat);
@@ -533,10 +537,10 @@ import * as common from "./common.js";
     const conv = chat.conv;
     const page = safeUrl(conv.page_url);
     const closeButton = conv.status === "closed" || movedOn(conv) ? null
-      : el("button", { type: "button", id: "chat-close", className: "button", onclick: () => closeChat(chat) }, "End chat");
+      : el("button", { type: "button", id: "chat-close", className: "button", onclick: () => closeChat(chat) }, ct("endChat"));
     const presence = conv.status !== "closed" && !movedOn(conv) && conv.customer_present !== undefined
       ? el("span", { className: `presence ${conv.customer_present ? "here" : "away"}`, id: "customer-presence",
-        text: conv.customer_present ? "on the page" : "left the page" })
+        text: conv.customer_present ? ct("onPage") : ct("leftPage") })
       : null;
     ui.paneHeader.replaceChildren(
       el("div", { className: "pane-title" },
@@ -545,26 +549,26 @@ import * as common from "./common.js";
           el("span", { className: "pane-customer", text: customerName(conv) }),
           conv.customer_email ? el("a", { className: "pane-email", href: `mailto:${conv.customer_email}`, text: conv.customer_email }) : null,
           page ? el("a", { className: "pane-page", href: page.href, target: "_blank", rel: "noopener noreferrer", title: page.href, text: pageLabel(conv.page_url) }) : null,
-          el("span", { className: `status ${conv.status}`, text: movedOn(conv) ? "moved on" : statusLabel(conv.status) }),
+          el("span", { className: `status ${conv.status}`, text: movedOn(conv) ? ct("movedOn") : statusLabel(conv.status) }),
           presence)),
       ...(closeButton ? [closeButton] : []));
   }
 
   function statusLabel(status) {
-    return { active: "live", offline: "answer later", closed: "ended", offered: "offered", waiting: "waiting" }[status] || status;
+    return ct(`status_${status}`);
   }
 
   /** What happens to a reply the customer is not there to read. */
   function replyNote(conv) {
     const who = customerName(conv);
-    if (conv.customer_email && CONFIG.mail) return `${who} sees your reply when they come back, and gets it by e-mail at ${conv.customer_email} if they have not read it by then.`;
-    if (conv.customer_email) return `${who} sees your reply when they come back; you can also e-mail ${conv.customer_email}.`;
-    return `${who} sees your reply when they come back to the page.`;
+    if (conv.customer_email && CONFIG.mail) return ct("replyByMail", { who, email: conv.customer_email });
+    if (conv.customer_email) return ct("replyMailYourself", { who, email: conv.customer_email });
+    return ct("replyWhenBack", { who });
   }
 
   function footerNote(conv) {
-    if (conv.status === "offline") return `Nobody was free when this came in. Reply here: ${replyNote(conv)}`;
-    if (conv.customer_present === false) return `${customerName(conv)} has left the page. ${replyNote(conv)}`;
+    if (conv.status === "offline") return ct("nobodyWasFree", { note: replyNote(conv) });
+    if (conv.customer_present === false) return ct("customerLeft", { who: customerName(conv), note: replyNote(conv) });
     return null;
   }
 
@@ -574,19 +578,18 @@ import * as common from "./common.js";
     ui.footerStatus = footerKey(chat.conv);
     if (chat.conv.status === "closed" || movedOn(chat.conv)) {
       ui.input = null;
-      ui.footer.replaceChildren(el("p", { className: "pane-note", id: "pane-ended", text: chat.conv.status === "closed"
-        ? "This conversation has ended."
-        : "You were away too long, so this conversation went to a colleague. You can still read it here." }));
+      ui.footer.replaceChildren(el("p", { className: "pane-note", id: "pane-ended",
+        text: chat.conv.status === "closed" ? ct("hasEnded") : ct("wentOn") }));
       return;
     }
     const note = footerNote(chat.conv);
     const offlineNote = note ? el("p", { className: "pane-note", id: "pane-note", text: note }) : null;
     ui.input = el("textarea", { id: "chat-input", rows: "2",
-      placeholder: `Reply to ${customerName(chat.conv)}…`, "aria-label": "Your reply" });
+      placeholder: ct("replyTo", { who: customerName(chat.conv) }), "aria-label": ct("yourReply") });
     const counter = common.limitCounter(ui.input, MAX_MESSAGE, "chat-input-count");
     ui.input.value = chat.draft || "";
     ui.inputFor = chat.conv.id;
-    const send = el("button", { type: "submit", id: "chat-send", className: "button primary" }, "Send");
+    const send = el("button", { type: "submit", id: "chat-send", className: "button primary" }, ct("send"));
     const form = el("form", { className: "composer" }, ui.input, send);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -609,7 +612,7 @@ import * as common from "./common.js";
     const body = ui.input.value.trim();
     if (!body) return;
     if (!ui.counter.ok()) {
-      toast(`Please shorten your message to ${MAX_MESSAGE.toLocaleString("en")} characters; nothing was sent.`, "error");
+      toast(ct("shortenMessage", { max: MAX_MESSAGE.toLocaleString(LANGUAGE) }), "error");
       return;
     }
     ui.input.value = "";
@@ -623,7 +626,7 @@ import * as common from "./common.js";
     if (msg.author === "system") {
       return el("li", { className: "msg msg-system", dataset: { seq: String(msg.seq) }, text: msg.body });
     }
-    const who = msg.author === "customer" ? customerName(chat.conv) : "You";
+    const who = msg.author === "customer" ? customerName(chat.conv) : ct("you");
     const body = el("div", { className: "msg-body" });
     body.appendChild(linkified(msg.body));
     return el("li", { className: `msg msg-${msg.author}`, dataset: { seq: String(msg.seq) } },
@@ -644,8 +647,8 @@ import * as common from "./common.js";
   function paneInsertPending(pending) {
     if (!ui.messages) return;
     ui.messages.appendChild(el("li", { className: "msg msg-employee msg-pending", dataset: { clientId: pending.client_id } },
-      el("span", { className: "msg-author", text: "You" }), el("div", { className: "msg-body", text: pending.body }),
-      el("span", { className: "msg-meta", text: "Sending…" })));
+      el("span", { className: "msg-author", text: ct("you") }), el("div", { className: "msg-body", text: pending.body }),
+      el("span", { className: "msg-meta", text: ct("sending") })));
     scrollToEnd(true);
   }
 
@@ -659,13 +662,13 @@ import * as common from "./common.js";
 
   function renderEnded(chat) {
     if (!ui.messages || !chat.endedBy || ui.messages.querySelector(".msg-ended")) return;
-    const who = chat.endedBy === "employee" ? "You" : customerName(chat.conv);
-    ui.messages.appendChild(el("li", { className: "msg msg-system msg-ended", text: `${who} ended the chat.` }));
+    const who = chat.endedBy === "employee" ? ct("you") : customerName(chat.conv);
+    ui.messages.appendChild(el("li", { className: "msg msg-system msg-ended", text: ct("endedBy", { who }) }));
   }
 
   async function closeChat(chat) {
     const ack = await request("close", { conversation_id: chat.conv.id });
-    if (!ack.ok) toast(sentence(ack.message), "error");
+    if (!ack.ok) toast(errorText(ack), "error");
     else markClosed(chat, "employee");
   }
 
@@ -676,7 +679,7 @@ import * as common from "./common.js";
     chat.typing = false;
     renderLists();
     if (state.selected !== chat.conv.id) {
-      if (by === "customer") toast(`${customerName(chat.conv)} ended the chat.`);
+      if (by === "customer") toast(ct("endedBy", { who: customerName(chat.conv) }));
       return;
     }
     renderPaneHeader(chat);
@@ -703,7 +706,7 @@ import * as common from "./common.js";
   function renderTyping(chat) {
     if (!ui.typing) return;
     ui.typing.hidden = !chat.typing;
-    ui.typing.textContent = chat.typing ? `${customerName(chat.conv)} is typing…` : "";
+    ui.typing.textContent = chat.typing ? ct("isTyping", { who: customerName(chat.conv) }) : "";
     if (chat.typing) scrollToEnd(false);
   }
 
@@ -731,14 +734,15 @@ import * as common from "./common.js";
   function onOfferClosed({ offer_id: offerId, outcome }) {
     if (!state.offers.has(offerId)) return;
     removeOffer(offerId);
-    if (outcome === "expired") toast("A request timed out and was passed on.");
-    if (outcome === "withdrawn") toast("A customer left before the request was answered.");
+    if (outcome === "expired") toast(ct("timedOut"));
+    if (outcome === "withdrawn") toast(ct("withdrawn"));
+    if (outcome === "unreachable") toast(ct("unreachable"));
   }
 
   function onInbox(conv) {
     const known = state.chats.has(conv.id);
     upsertChat(conv, listFor(conv));
-    if (!known) toast(`New in your inbox: a question from ${customerName(conv)}.`);
+    if (!known) toast(ct("newInInbox", { who: customerName(conv) }));
   }
 
   /** The customer left the page or came back: said in the list, the header and the chat. */
@@ -748,10 +752,10 @@ import * as common from "./common.js";
     upsertChat({ ...chat.conv, customer_present: present }, chat.list);
     const who = customerName(chat.conv);
     if (state.selected === id) {
-      paneEvent(present ? `${who} is back.` : `${who} left the page.`);
+      paneEvent(present ? ct("isBack", { who }) : ct("leftThePage", { who }));
       refreshPane(chat);
     } else if (!present) {
-      toast(`${who} left the page.`);
+      toast(ct("leftThePage", { who }));
     }
   }
 
@@ -761,7 +765,7 @@ import * as common from "./common.js";
     if (!chat) return;
     upsertChat({ ...chat.conv, status: "waiting", employee_id: null }, chat.list);
     if (state.selected === id) refreshPane(chat);
-    toast("You were away too long: a chat went on to a colleague.");
+    toast(ct("awayTooLong"));
   }
 
   /** Someone answered a question from the general queue: it is theirs now. */
@@ -777,7 +781,7 @@ import * as common from "./common.js";
   /** A line in the open chat about something that happened (not a stored message). */
   function paneEvent(text) {
     if (!ui.messages) return;
-    const now = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const now = new Date().toLocaleTimeString(LANGUAGE, { hour: "2-digit", minute: "2-digit" });
     ui.messages.appendChild(el("li", { className: "msg msg-system msg-event", text: `${text} ${now}` }));
     scrollToEnd(false);
   }
@@ -791,7 +795,7 @@ import * as common from "./common.js";
   async function loadState() {
     const ack = await request("state", {});
     if (ack.ok) applyState(ack);
-    else toast(sentence(ack.message), "error");
+    else toast(errorText(ack), "error");
   }
 
   async function onConnect() {
@@ -837,8 +841,14 @@ import * as common from "./common.js";
   function signedOut() {
     setConnection("signedout");
     ui.pane.replaceChildren(el("div", { className: "pane-empty" },
-      el("h2", { text: "Your session has ended" }),
-      el("p", {}, "Please ", el("a", { href: "/login", text: "sign in again" }), " to receive questions.")));
+      el("h2", { text: ct("sessionEnded") }),
+      el("p", {}, ...signInAgain())));
+  }
+
+  /** "Please sign in again to receive questions." with the link where the language puts it. */
+  function signInAgain() {
+    const [before, after] = ct("signInAgain", { link: "\u0000" }).split("\u0000");
+    return [before, el("a", { href: "/login", text: ct("signInLink") }), after];
   }
 
   document.addEventListener("visibilitychange", () => {

@@ -1,6 +1,7 @@
 /* Matchmaker widget loader: the one script a website includes.
  *
  *   <script src="https://HOST/widget.js" async></script>
+ *   <script src="https://HOST/widget.js" data-lang="nl" async></script>  (force a language)
  *
  * It adds a launcher bubble and an iframe (served from HOST) that holds the whole widget.
  * The frame runs on our own origin, so the host page needs no CORS setup or third-party
@@ -25,6 +26,24 @@
   }
 
   const ORIGIN = scriptOrigin();
+  const SCRIPT = document.currentScript;
+
+  // The widget speaks the language of <script data-lang="nl">, else of the page (<html lang>),
+  // else of the browser. The frame decides the same way from what is passed to it.
+  const PAGE_LANGUAGE = (SCRIPT && SCRIPT.dataset.lang) || document.documentElement.lang || "";
+  const LABELS = {
+    en: { ask: "Ask a question", close: "Close the chat", unread: (n) => `Ask a question (${n} unread ${n === 1 ? "reply" : "replies"})`, frame: "Chat with us" },
+    nl: { ask: "Stel een vraag", close: "Chat sluiten", unread: (n) => `Stel een vraag (${n} ongelezen ${n === 1 ? "antwoord" : "antwoorden"})`, frame: "Chat met ons" },
+    fr: { ask: "Poser une question", close: "Fermer la discussion", unread: (n) => `Poser une question (${n} ${n === 1 ? "réponse non lue" : "réponses non lues"})`, frame: "Discutez avec nous" },
+    de: { ask: "Eine Frage stellen", close: "Chat schließen", unread: (n) => `Eine Frage stellen (${n} ungelesene ${n === 1 ? "Antwort" : "Antworten"})`, frame: "Chatten Sie mit uns" },
+  };
+  const LABEL = (() => {
+    for (const candidate of [PAGE_LANGUAGE, ...(navigator.languages || [])]) {
+      const base = String(candidate || "").toLowerCase().split(/[-_]/)[0];
+      if (LABELS[base]) return LABELS[base];
+    }
+    return LABELS.en;
+  })();
 
   // Host-page styles, scoped to our two ids so they never touch the site's own elements.
   const CSS = `
@@ -90,7 +109,7 @@
   })();
 
   function frameUrl() {
-    const lang = document.documentElement.lang || "";
+    const lang = PAGE_LANGUAGE;
     const resume = RESUME ? `&resume=${encodeURIComponent(RESUME)}` : "";
     return `${ORIGIN}/widget?page=${encodeURIComponent(location.href)}&lang=${encodeURIComponent(lang)}${resume}`;
   }
@@ -98,7 +117,7 @@
   function makeFrame() {
     const frame = document.createElement("iframe");
     frame.id = FRAME_ID;
-    frame.title = "Ask Lumen Ledger";
+    frame.title = LABEL.frame;
     frame.src = frameUrl();
     frame.setAttribute("aria-hidden", "true");
     frame.inert = true; // closed: nothing inside can take focus or keys
@@ -110,7 +129,7 @@
     const button = document.createElement("button");
     button.id = LAUNCHER_ID;
     button.type = "button";
-    button.setAttribute("aria-label", "Ask a question");
+    button.setAttribute("aria-label", LABEL.ask);
     button.setAttribute("aria-expanded", "false");
     button.setAttribute("aria-controls", FRAME_ID);
     button.appendChild(svgIcon(CHAT_ICON));
@@ -153,9 +172,9 @@
   }
 
   function labelLauncher() {
-    if (isOpen()) launcher.setAttribute("aria-label", "Close the chat");
-    else if (unread) launcher.setAttribute("aria-label", `Ask a question (${unread} unread ${unread === 1 ? "reply" : "replies"})`);
-    else launcher.setAttribute("aria-label", "Ask a question");
+    if (isOpen()) launcher.setAttribute("aria-label", LABEL.close);
+    else if (unread) launcher.setAttribute("aria-label", LABEL.unread(unread));
+    else launcher.setAttribute("aria-label", LABEL.ask);
   }
 
   // The frame talks back with a few plain messages; anything else is ignored.

@@ -8,10 +8,11 @@
  */
 import {
   HEARTBEAT_MS, TYPING_SHOWN_MS, el, initials, limitCounter, linkified, randomId, readConfig,
-  scrollToEnd as scrollElementToEnd, sentence as asSentence, socketClient, submitOnEnter,
-  typingNotifier,
+  scrollToEnd as scrollElementToEnd, socketClient, submitOnEnter, typingNotifier,
 } from "./common.js";
-import { emailNoted, firstName, offlineText, reasonText, t } from "./texts.js";
+import {
+  emailNoted, errorText, firstName, number, offlineText, pickLanguage, reasonText, setLanguage, t,
+} from "./texts.js";
 
 const VISITOR_KEY = "matchmaker.visitor";
 const CONVERSATION_KEY = "matchmaker.conversation";
@@ -22,7 +23,11 @@ const MAX_MESSAGE = CONFIG.max_message_chars;
 const root = document.getElementById("mm-widget");
 const params = new URLSearchParams(location.search);
 const PAGE_URL = params.get("page") || "";
-const LANGUAGE = params.get("lang") || "en";
+// The language: the script tag's data-lang or the host page's lang (passed as ?lang), then the
+// browser's languages, then English.
+const LANGUAGE = setLanguage(pickLanguage(params.get("lang"), navigator.languages || [], "en"));
+document.documentElement.lang = LANGUAGE;
+document.title = t("title");
 const RESUME = params.get("resume") || "";
 const EMBEDDED = window.parent !== window;
 
@@ -37,23 +42,21 @@ const state = {
   contact: { name: "", email: "" },
   theirTyping: null,
   open: !EMBEDDED, // the host page shows the widget
-  readSeq: 0, // what the server knows the customer has seen
+  readSeq: 0, // what the server confirmed the customer has seen
+  readWanted: 0, // what the customer has seen here (sent again after a reconnect if unconfirmed)
+  queuedSeq: null, // waiting for a later answer: replies after this seq answer it
   newMarkerAt: null, // the seq before which "New" was drawn, once per page
 };
 const ui = {};
 
 const { request, emitQuietly, sendUntilAnswered } = socketClient(
-  () => state.socket, { offlineMessage: "You are offline; try again in a moment" });
+  () => state.socket, { offlineMessage: t("error_offline") });
 const { changed: typingChanged, stop: stopTyping } = typingNotifier(
   (_, typing) => emitQuietly("typing", { typing }));
 
 function clockTime(iso) {
   const date = iso ? new Date(iso) : new Date();
-  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
-
-function sentence(message) {
-  return asSentence(message, "Something went wrong. Please try again.");
+  return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString(LANGUAGE, { hour: "2-digit", minute: "2-digit" });
 }
 
 /* ---------- storage ---------- */
@@ -114,7 +117,7 @@ function forgetConversation() {
     state.socket.disconnect();
   }
   Object.assign(state, { conversation: null, socket: null, seen: new Set(), employeeSeqs: new Set(),
-    status: null, employee: null, readSeq: 0, newMarkerAt: null });
+    status: null, employee: null, readSeq: 0, readWanted: 0, queuedSeq: null, newMarkerAt: null });
   writeStore(CONVERSATION_KEY, null);
   tellHost("unread", 0);
 }
@@ -153,21 +156,26 @@ function focusMain() {
 /* ---------- unread and read ---------- */
 
 function unread() {
+  const read = Math.max(state.readSeq, state.readWanted);
   let count = 0;
-  for (const seq of state.employeeSeqs) if (seq > state.readSeq) count += 1;
+  for (const seq of state.employeeSeqs) if (seq > read) count += 1;
   return count;
 }
 
 let readTimer = null;
-/** The customer is looking: everything shown counts as read (told to the server, throttled). */
+/** The customer is looking: everything shown counts as read. The server is told (throttled)
+ * and its confirmation kept; what it never confirmed is sent again after a reconnect. */
 function markRead() {
-  if (!state.open || document.hidden || !state.conversation || !state.seen.size) return;
-  const seq = Math.max(...state.seen);
-  if (seq <= state.readSeq) return;
-  state.readSeq = seq;
-  tellHost("unread", 0);
+  if (state.open && !document.hidden && state.conversation && state.seen.size) {
+    state.readWanted = Math.max(state.readWanted, ...state.seen);
+    tellHost("unread", 0);
+  }
+  if (state.readWanted <= state.readSeq) return;
   clearTimeout(readTimer);
-  readTimer = setTimeout(() => emitQuietly("read", { seq: state.readSeq }), 400);
+  readTimer = setTimeout(async () => {
+    const ack = await request("read", { seq: state.readWanted });
+    if (ack.ok) state.readSeq = Math.max(state.readSeq, ack.read_seq);
+  }, 400);
 }
 
 /* ---------- frame: header, connection bar, body ---------- */
@@ -177,9 +185,9 @@ function buildShell() {
   ui.title = el("h1", { className: "mm-title", text: t("title") });
   ui.subtitle = el("p", { className: "mm-subtitle", text: t("subtitle") });
   ui.endButton = el("button", { type: "button", id: "mm-close", className: "mm-header-button",
-    hidden: true, onclick: endChat }, "End chat");
+    hidden: true, onclick: endChat }, t("endChat"));
   const minimise = el("button", { type: "button", className: "mm-icon-button",
-    "aria-label": "Minimise", title: "Minimise", hidden: !EMBEDDED, onclick: () => tellHost("close") },
+    "aria-label": t("minimise"), title: t("minimise"), hidden: !EMBEDDED, onclick: () => tellHost("close") },
   el("span", { "aria-hidden": "true", className: "mm-minimise-bar" }));
   const header = el("header", { className: "mm-header" }, ui.avatar,
     el("div", { className: "mm-heading" }, ui.title, ui.subtitle), ui.endButton, minimise);
@@ -206,7 +214,7 @@ function setHeader(person) {
 }
 
 function setConnection(kind) {
-  const texts = { reconnecting: "Reconnecting…", offline: "You are offline. Messages will be sent when you are back." };
+  const texts = { reconnecting: t("reconnecting"), offline: t("offlineBar") };
   ui.conn.hidden = !texts[kind];
   ui.conn.textContent = texts[kind] || "";
   ui.conn.dataset.kind = kind;
@@ -220,24 +228,25 @@ function showAsk(notice) {
   ui.endButton.hidden = true;
   const error = el("p", { className: "mm-error", id: "mm-ask-error", role: "alert", hidden: !notice, text: notice || "" });
   const question = el("textarea", { id: "mm-question", name: "question", rows: "4", required: true,
-    placeholder: "e.g. Can I send Peppol e-invoices from the API?", "aria-describedby": "mm-ask-error" });
+    placeholder: t("questionExample"), "aria-describedby": "mm-ask-error" });
   const counter = limitCounter(question, MAX_QUESTION, "mm-question-count");
   const name = el("input", { id: "mm-name", name: "name", type: "text", autocomplete: "name", maxlength: "120" });
   const email = el("input", { id: "mm-email", name: "email", type: "email", autocomplete: "email", maxlength: "254" });
   name.value = state.contact.name;
   email.value = state.contact.email;
-  const button = el("button", { id: "mm-ask", type: "submit", className: "mm-primary" }, "Ask");
+  const button = el("button", { id: "mm-ask", type: "submit", className: "mm-primary" }, t("ask"));
+  const optional = () => el("span", { className: "mm-optional", text: t("optional") });
   const form = el("form", { className: "mm-ask", novalidate: true },
     el("div", { className: "mm-intro" },
-      el("h2", { text: "Talk to the people behind the product" }),
-      el("p", { text: "Ask in your own words. We find the developer, sales or support colleague best placed to answer — and they reply here, live." })),
-    el("label", { className: "mm-field", for: "mm-question" }, "What would you like to know?"),
+      el("h2", { text: t("introTitle") }),
+      el("p", { text: t("intro") })),
+    el("label", { className: "mm-field", for: "mm-question" }, t("questionLabel")),
     question, counter.node,
     el("div", { className: "mm-row" },
-      el("div", {}, el("label", { className: "mm-field", for: "mm-name" }, "Name ", el("span", { className: "mm-optional", text: "(optional)" })), name),
-      el("div", {}, el("label", { className: "mm-field", for: "mm-email" }, "E-mail ", el("span", { className: "mm-optional", text: "(optional)" })), email)),
+      el("div", {}, el("label", { className: "mm-field", for: "mm-name" }, `${t("name")} `, optional()), name),
+      el("div", {}, el("label", { className: "mm-field", for: "mm-email" }, `${t("email")} `, optional()), email)),
     error, button,
-    el("p", { className: "mm-fineprint", text: "We use your name and e-mail only to answer you." }));
+    el("p", { className: "mm-fineprint", text: t("finePrint") }));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     ask({ question, name, email, button, error, counter });
@@ -250,14 +259,14 @@ function showAsk(notice) {
 async function ask({ question, name, email, button, error, counter }) {
   const text = question.value.trim();
   const showError = (message) => {
-    error.textContent = sentence(message);
+    error.textContent = message;
     error.hidden = false;
   };
-  if (!text) return showError("Please type your question first");
-  if (!counter.ok()) return showError(`Please shorten your question to ${MAX_QUESTION.toLocaleString("en")} characters`);
+  if (!text) return showError(t("typeFirst"));
+  if (!counter.ok()) return showError(t("shortenQuestion", { max: number(MAX_QUESTION) }));
   error.hidden = true;
   button.disabled = true;
-  button.textContent = "Finding the right person…";
+  button.textContent = t("asking_button");
   state.contact = { name: name.value.trim(), email: email.value.trim() };
   try {
     const response = await fetch("/api/conversations", {
@@ -267,13 +276,29 @@ async function ask({ question, name, email, button, error, counter }) {
         email: state.contact.email, page_url: PAGE_URL, language: LANGUAGE }),
     });
     const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(body.message || `The server answered ${response.status}`);
+    if (!response.ok) throw new ServerError(body, response.status);
     started(body);
   } catch (err) {
-    showError(err instanceof TypeError ? "We could not reach the server. Check your connection and try again" : err.message);
+    showError(failure(err));
     button.disabled = false;
-    button.textContent = "Ask";
+    button.textContent = t("ask");
   }
+}
+
+/** An HTTP error answer, kept whole so its code can be said in the customer's language. */
+class ServerError extends Error {
+  constructor(body, status) {
+    super(body.message || "");
+    this.body = body;
+    this.status = status;
+  }
+}
+
+function failure(err) {
+  if (err instanceof ServerError) {
+    return err.body.error ? errorText(err.body) : t("serverSaid", { status: err.status });
+  }
+  return t("unreachable");
 }
 
 function started(body) {
@@ -295,7 +320,7 @@ async function resumeByLink(link) {
       body: JSON.stringify({ link }),
     });
     const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(body.message || `The server answered ${response.status}`);
+    if (!response.ok) throw new ServerError(body, response.status);
     if (state.socket) forgetConversation();
     state.conversation = { id: body.id, token: body.token, last_seq: 0, name: "", pending: [] };
     state.readSeq = body.read_seq || 0;
@@ -305,7 +330,7 @@ async function resumeByLink(link) {
     applyConversation(body);
     connect();
   } catch (err) {
-    showAsk(sentence(err instanceof TypeError ? "We could not reach the server to open that conversation" : err.message));
+    showAsk(failure(err));
   }
 }
 
@@ -315,11 +340,11 @@ function showChat() {
   state.phase = "chat";
   ui.endButton.hidden = false;
   ui.status = el("div", { className: "mm-status", id: "mm-status", "aria-live": "polite" });
-  ui.messages = el("ol", { id: "mm-messages", className: "mm-messages", "aria-label": "Messages", "aria-live": "polite" });
+  ui.messages = el("ol", { id: "mm-messages", className: "mm-messages", "aria-label": t("messages"), "aria-live": "polite" });
   ui.typingIndicator = el("div", { className: "mm-typing", id: "mm-typing", hidden: true, "aria-live": "polite" });
   ui.footer = el("div", { className: "mm-footer" });
   // Focusable, so the conversation can be scrolled with the keyboard too.
-  ui.scroller = el("div", { className: "mm-scroll", tabindex: "0", role: "region", "aria-label": "Conversation" },
+  ui.scroller = el("div", { className: "mm-scroll", tabindex: "0", role: "region", "aria-label": t("conversation") },
     ui.status, ui.messages, ui.typingIndicator);
   ui.body.replaceChildren(el("div", { className: "mm-chat" }, ui.scroller, ui.footer));
   showComposer();
@@ -327,9 +352,9 @@ function showChat() {
 }
 
 function showComposer() {
-  const input = el("textarea", { id: "mm-input", rows: "1", placeholder: "Write a message…", "aria-label": "Your message" });
+  const input = el("textarea", { id: "mm-input", rows: "1", placeholder: t("writeMessage"), "aria-label": t("yourMessage") });
   const counter = limitCounter(input, MAX_MESSAGE, "mm-input-count");
-  const send = el("button", { id: "mm-send", type: "submit", className: "mm-send", "aria-label": "Send" },
+  const send = el("button", { id: "mm-send", type: "submit", className: "mm-send", "aria-label": t("send") },
     el("span", { className: "mm-send-icon", "aria-hidden": "true" }));
   ui.composerError = el("p", { className: "mm-error", role: "alert", hidden: true });
   const form = el("form", { className: "mm-composer" }, input, send);
@@ -403,14 +428,14 @@ function showOffline(view) {
 }
 
 function offlineDone(email, mail) {
-  return el("p", { id: "mm-offline-done", className: "mm-done", text: emailNoted(email || "your address", mail) });
+  return el("p", { id: "mm-offline-done", className: "mm-done", text: emailNoted(email, mail) });
 }
 
 function offlineForm(mail) {
   const email = el("input", { id: "mm-offline-email", type: "email", required: true, autocomplete: "email",
-    placeholder: "you@company.com", "aria-label": "Your e-mail" });
+    placeholder: t("emailExample"), "aria-label": t("yourEmail") });
   email.value = state.contact.email;
-  const button = el("button", { id: "mm-offline-send", type: "submit", className: "mm-primary mm-compact" }, "Send");
+  const button = el("button", { id: "mm-offline-send", type: "submit", className: "mm-primary mm-compact" }, t("send"));
   const error = el("p", { className: "mm-error", role: "alert", hidden: true });
   const form = el("form", { className: "mm-offline-form", novalidate: true }, email, button);
   form.addEventListener("submit", async (event) => {
@@ -419,7 +444,7 @@ function offlineForm(mail) {
     const ack = await request("leave_email", { email: email.value.trim(), name: state.contact.name || state.conversation.name || "" });
     button.disabled = false;
     if (!ack.ok) {
-      error.textContent = sentence(ack.message);
+      error.textContent = errorText(ack);
       error.hidden = false;
       return;
     }
@@ -438,7 +463,8 @@ function applyConversation(view) {
   if (view.status === "closed") return showClosed(null, view.feedback, view.consent_question);
   if (view.status === "active" && view.employee) return showJoined(view.employee);
   if (view.status === "offline") {
-    if (state.employeeSeqs.size) return showAnswered(view.employee);
+    state.queuedSeq = view.queued_seq;
+    if (view.answered) return showAnswered(view.employee);
     return showOffline({ best: view.employee, why: view.why, mail: view.mail, email_left: view.email_left });
   }
   if (view.asking) return showAsking(view.asking, view.reason, view.answered_similar, false);
@@ -453,7 +479,8 @@ function renderMessage(msg) {
   settlePending(msg);
   if (msg.author === "employee") {
     state.employeeSeqs.add(msg.seq);
-    if (state.status === "offline" && state.phase === "chat") showAnswered(state.employee);
+    const answersIt = state.queuedSeq !== null && msg.seq > state.queuedSeq;
+    if (state.status === "offline" && state.phase === "chat" && answersIt) showAnswered(state.employee);
   }
   if (state.newMarkerAt !== null && msg.author === "employee" && msg.seq > state.newMarkerAt
       && !ui.messages.querySelector(".mm-new")) {
@@ -498,7 +525,7 @@ function systemLine(text, className = "") {
 function renderPending(pending) {
   const item = el("li", { className: "mm-msg mm-customer mm-pending", dataset: { clientId: pending.client_id } },
     el("div", { className: "mm-bubble", text: pending.body }),
-    el("span", { className: "mm-meta", text: "Sending…" }));
+    el("span", { className: "mm-meta", text: t("sending") }));
   ui.messages.appendChild(item);
   scrollToEnd(true);
 }
@@ -516,20 +543,20 @@ function settlePending(msg) {
   if (node) node.remove();
 }
 
-function failPending(pending, message) {
+function failPending(pending, ack) {
   state.conversation.pending = state.conversation.pending.filter((p) => p !== pending);
   saveConversation();
   const node = pendingElement(pending.client_id);
   if (!node) return;
   node.classList.replace("mm-pending", "mm-failed");
-  node.querySelector(".mm-meta").textContent = `Not sent: ${sentence(message)}`;
+  node.querySelector(".mm-meta").textContent = t("notSent", { reason: errorText(ack) });
 }
 
 function sendFromComposer(input, counter) {
   const body = input.value.trim();
   if (!body) return;
   if (!counter.ok()) {
-    ui.composerError.textContent = `Please shorten your message to ${MAX_MESSAGE.toLocaleString("en")} characters; nothing was sent.`;
+    ui.composerError.textContent = t("shortenMessage", { max: number(MAX_MESSAGE) });
     ui.composerError.hidden = false;
     return;
   }
@@ -548,7 +575,7 @@ function sendFromComposer(input, counter) {
 function emitSay(pending) {
   sendUntilAnswered("say", { body: pending.body, client_id: pending.client_id }, pending, (ack) => {
     if (ack && ack.ok) renderMessage(ack.message);
-    else failPending(pending, ack && ack.message);
+    else failPending(pending, ack);
   });
 }
 
@@ -564,7 +591,7 @@ function showTheirTyping(typing) {
   ui.typingIndicator.hidden = !typing;
   if (!typing) return;
   ui.typingIndicator.replaceChildren(dots(),
-    ` ${state.employee ? state.employee.name : t("yourColleague")} is typing…`);
+    ` ${t("typing", { name: state.employee ? state.employee.name : t("yourColleague") })}`);
   scrollToEnd(false);
   state.theirTyping = setTimeout(() => { ui.typingIndicator.hidden = true; }, TYPING_SHOWN_MS);
 }
@@ -576,13 +603,13 @@ function endChat() {
   request("close", {}).then((ack) => {
     ui.endButton.disabled = false;
     if (ack.ok) showClosed("customer", ack.conversation.feedback, ack.conversation.consent_question);
-    else showComposerError(ack.message);
+    else showComposerError(ack);
   });
 }
 
-function showComposerError(message) {
+function showComposerError(ack) {
   if (!ui.composerError) return;
-  ui.composerError.textContent = sentence(message);
+  ui.composerError.textContent = errorText(ack);
   ui.composerError.hidden = false;
 }
 
@@ -609,7 +636,7 @@ function showRating(consentQuestion) {
   const choice = { stars: 0, consent: null };
   const stars = [1, 2, 3, 4, 5].map((n) => el("button", {
     type: "button", className: "mm-star", dataset: { stars: String(n) }, "aria-pressed": "false",
-    "aria-label": `${n} star${n > 1 ? "s" : ""}`, text: "★",
+    "aria-label": n > 1 ? t("stars", { n }) : t("star"), text: "★",
   }));
   const paintStars = (upTo) => stars.forEach((b, i) => b.classList.toggle("mm-on", i < upTo));
   stars.forEach((button, i) => {
@@ -621,8 +648,8 @@ function showRating(consentQuestion) {
     button.addEventListener("mouseenter", () => paintStars(i + 1));
     button.addEventListener("mouseleave", () => paintStars(choice.stars));
   });
-  const yes = el("button", { type: "button", id: "mm-consent-yes", className: "mm-choice", "aria-pressed": "false" }, "Yes, you may");
-  const no = el("button", { type: "button", id: "mm-consent-no", className: "mm-choice", "aria-pressed": "false" }, "No, thanks");
+  const yes = el("button", { type: "button", id: "mm-consent-yes", className: "mm-choice", "aria-pressed": "false" }, t("consentYes"));
+  const no = el("button", { type: "button", id: "mm-consent-no", className: "mm-choice", "aria-pressed": "false" }, t("consentNo"));
   for (const [button, granted] of [[yes, true], [no, false]]) {
     button.addEventListener("click", () => {
       choice.consent = granted;
@@ -630,19 +657,19 @@ function showRating(consentQuestion) {
       no.setAttribute("aria-pressed", String(!granted));
     });
   }
-  const comment = el("textarea", { id: "mm-comment", rows: "2", maxlength: "2000", placeholder: "What made it helpful — or not?" });
+  const comment = el("textarea", { id: "mm-comment", rows: "2", maxlength: "2000", placeholder: t("commentExample") });
   const error = el("p", { className: "mm-error", role: "alert", hidden: true });
-  const send = el("button", { type: "submit", id: "mm-rate-send", className: "mm-primary" }, "Send feedback");
-  const skip = el("button", { type: "button", id: "mm-rate-skip", className: "mm-link" }, "Skip");
+  const send = el("button", { type: "submit", id: "mm-rate-send", className: "mm-primary" }, t("sendFeedback"));
+  const skip = el("button", { type: "button", id: "mm-rate-skip", className: "mm-link" }, t("skip"));
   skip.addEventListener("click", async () => {
     skip.disabled = true;
     await request("skip_rating", {});
     showEnded(false);
   });
   const form = el("form", { className: "mm-rating", novalidate: true },
-    el("h2", { text: "How was this conversation?" }),
-    el("div", { className: "mm-stars", role: "group", "aria-label": "Your rating" }, stars),
-    el("label", { className: "mm-field", for: "mm-comment" }, "Anything to add? ", el("span", { className: "mm-optional", text: "(optional)" })),
+    el("h2", { text: t("rateTitle") }),
+    el("div", { className: "mm-stars", role: "group", "aria-label": t("yourRating") }, stars),
+    el("label", { className: "mm-field", for: "mm-comment" }, `${t("anythingToAdd")} `, el("span", { className: "mm-optional", text: t("optional") })),
     comment,
     el("fieldset", { className: "mm-consent" },
       el("legend", { text: consentQuestion ? consentQuestion.wording : "" }),
@@ -657,7 +684,7 @@ function showRating(consentQuestion) {
 
 async function submitRating(choice, comment, send, error, consentQuestion) {
   if (!choice.stars) {
-    error.textContent = "Please choose from 1 to 5 stars, or skip.";
+    error.textContent = t("chooseStars");
     error.hidden = false;
     return;
   }
@@ -669,7 +696,7 @@ async function submitRating(choice, comment, send, error, consentQuestion) {
   }
   send.disabled = false;
   if (!ack.ok) {
-    error.textContent = sentence(ack.message);
+    error.textContent = errorText(ack);
     error.hidden = false;
     return;
   }
@@ -678,17 +705,15 @@ async function submitRating(choice, comment, send, error, consentQuestion) {
 
 function showEnded(thanked) {
   state.phase = "ended";
-  const again = el("button", { type: "button", id: "mm-new", className: "mm-secondary" }, "Ask something else");
+  const again = el("button", { type: "button", id: "mm-new", className: "mm-secondary" }, t("askAgain"));
   again.addEventListener("click", () => {
     forgetConversation();
     showAsk();
   });
   ui.footer.replaceChildren(el("div", { className: "mm-thanks-panel" },
     el("p", { id: thanked ? "mm-thanks" : "mm-ended-note", className: "mm-thanks",
-      text: thanked ? "Thank you!" : "This chat has ended." }),
-    el("p", { className: "mm-hint", text: thanked
-      ? "Your feedback helps us send every question to the right person."
-      : "You can read it here until you ask something else." }),
+      text: thanked ? t("thanks") : t("chatEnded") }),
+    el("p", { className: "mm-hint", text: thanked ? t("thanksHint") : t("endedHint") }),
     again));
 }
 
@@ -709,7 +734,7 @@ function connect() {
   socket.on("connect_error", (err) => {
     if (err && err.message === "unauthenticated") {
       forgetConversation();
-      showAsk("That conversation is no longer available. Ask again and we will find someone.");
+      showAsk(t("goneConversation"));
       return;
     }
     setConnection(navigator.onLine === false ? "offline" : "reconnecting");
@@ -741,7 +766,8 @@ function connect() {
   socket.on("typing", (data) => showTheirTyping(Boolean(data && data.typing)));
   socket.on("unavailable", (data) => {
     state.status = "offline";
-    showOffline({ best: data.best, why: data.why, mail: data.mail, email_left: Boolean(state.contact.email) });
+    state.queuedSeq = data.seq;
+    showOffline(data);
   });
   socket.on("closed", async (data) => {
     const ack = await request("sync", { after_seq: state.seen.size ? Math.max(...state.seen) : 0 });
@@ -761,10 +787,11 @@ async function onConnect() {
     state.readSeq = Math.max(state.readSeq, ack.conversation.read_seq || 0);
     if (state.newMarkerAt === null && ack.conversation.unread) state.newMarkerAt = state.readSeq;
   }
+  if (ack.conversation.status === "offline") state.queuedSeq = ack.conversation.queued_seq;
   for (const msg of ack.messages) renderMessage(msg);
   applyConversation(ack.conversation);
-  if (state.open && !document.hidden) markRead();
-  else tellHost("unread", unread());
+  markRead(); // also sends a read mark the server never confirmed
+  if (!state.open || document.hidden) tellHost("unread", unread());
   flushPending();
 }
 
