@@ -15,31 +15,27 @@ from .models import Conversation, Employee, Offer, Presence
 from .values import Policy
 
 
-def connect(session: Session, employee_id: int, sid: str, now: datetime) -> None:
-    """Record a console connection."""
-    session.add(Presence(employee_id=employee_id, sid=sid, connected_at=now, seen_at=now))
+def connect(session: Session, employee_id: int, sid: str, now: datetime,
+            staff_session_id: int | None = None) -> None:
+    """Record a console connection (of this sign-in)."""
+    session.add(Presence(employee_id=employee_id, sid=sid, connected_at=now, seen_at=now,
+                         staff_session_id=staff_session_id))
     session.flush()
 
 
-def touch(session: Session, employee_id: int, sid: str, now: datetime) -> None:
+def touch(session: Session, employee_id: int, sid: str, now: datetime,
+          staff_session_id: int | None = None) -> None:
     """A heartbeat: the connection is still there (back again if it had been purged)."""
     result = session.execute(update(Presence).where(Presence.sid == sid)
                              .values(seen_at=now, gone_at=None))
     if not result.rowcount:
-        connect(session, employee_id, sid, now)
+        connect(session, employee_id, sid, now, staff_session_id)
 
 
 def disconnect(session: Session, sid: str, now: datetime) -> None:
     """The console connection went away; for the grace it still counts as reachable."""
     session.execute(update(Presence).where(Presence.sid == sid, Presence.gone_at.is_(None))
                     .values(gone_at=now))
-
-
-def sign_out(session: Session, employee_id: int) -> list[str]:
-    """Forget every console connection of this employee; returns their ids to disconnect."""
-    sids = list(session.scalars(select(Presence.sid).where(Presence.employee_id == employee_id)))
-    session.execute(delete(Presence).where(Presence.employee_id == employee_id))
-    return sids
 
 
 def purge_stale(session: Session, now: datetime, policy: Policy) -> int:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import signins
 from .accounts import hash_password
 from .errors import InvalidInput, NotFound
 from .inputs import EMAIL
@@ -125,10 +126,20 @@ def upsert_employee(
     return employee, changed
 
 
-def update_employee(
-    session: Session, employee_id: int, record: dict, password: str | None = None
-) -> tuple[Employee, bool]:
-    """Edit one employee by id (the e-mail may change); True when the profile text changed."""
+def change_password(session: Session, employee_id: int, password: str, now: datetime
+                    ) -> list[str]:
+    """Set a new password; every sign-in of this employee ends. Returns the console
+    connections to close."""
+    employee = session.get(Employee, employee_id)
+    if employee is None:
+        raise NotFound("no such employee")
+    employee.password_hash = hash_password(password)
+    return signins.end_all(session, employee_id, now, "password_changed")
+
+
+def update_employee(session: Session, employee_id: int, record: dict) -> tuple[Employee, bool]:
+    """Edit one employee by id (the e-mail may change); True when the profile text changed.
+    (A new password goes through change_password, which ends their sign-ins.)"""
     employee = session.get(Employee, employee_id)
     if employee is None:
         raise NotFound("no such employee")
@@ -138,8 +149,6 @@ def update_employee(
     for key, value in fields.items():
         setattr(employee, key, value)
     employee.active = bool(record.get("active", employee.active))
-    if password:
-        employee.password_hash = hash_password(password)
     session.flush()
     return employee, changed
 

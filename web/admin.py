@@ -19,11 +19,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from matchmaker import offers, outbox, profiles, staff
+from matchmaker import offers, outbox, profiles, signins, staff
 from matchmaker.errors import InvalidInput
 from matchmaker.models import ACCESS_LEVELS, MAX_CAPACITY, ROLES, Employee
 
-from .auth import require
+from .auth import close_consoles, require
 from .i18n import STAFF_LANGUAGES
 from .mailcatcher import caught
 from .services import services
@@ -83,11 +83,16 @@ def edit(employee_id: int | None = None):
             form.languages.data = "; ".join(employee.languages)
     if not form.validate_on_submit():
         return render_template("admin/edit.html", form=form, employee_id=employee_id)
+    closed: list[str] = []
     try:
         with svc.transaction() as session:
             if employee_id:
-                saved, changed = staff.update_employee(session, employee_id, form.record(),
-                                                       form.password.data or None)
+                saved, changed = staff.update_employee(session, employee_id, form.record())
+                if form.password.data:  # a new password ends every sign-in
+                    closed = staff.change_password(session, employee_id, form.password.data,
+                                                   svc.clock())
+                if not saved.active:
+                    closed += signins.end_all(session, employee_id, svc.clock(), "deactivated")
             else:
                 saved = staff.create_employee(session, form.record(), svc.clock(),
                                               form.password.data or None)
@@ -97,9 +102,26 @@ def edit(employee_id: int | None = None):
     except InvalidInput as error:
         flash(str(error), "error")
         return render_template("admin/edit.html", form=form, employee_id=employee_id), 400
+    close_consoles(closed)
     flash(gettext("Saved %(name)s.", name=saved.name)
           + (" " + gettext("Profile re-embedded.") if changed else ""), "ok")
     return redirect(url_for("admin.index"))
+
+
+@bp.post("/employees/<int:employee_id>/sign-out")
+@require("admin")
+def sign_out_everywhere(employee_id: int):
+    """End every sign-in of this employee and close their consoles, on every worker."""
+    svc = services()
+    with svc.transaction() as session:
+        employee = session.get(Employee, employee_id)
+        if employee is None:
+            return render_template("error.html", message=gettext("No such employee.")), 404
+        closed = signins.end_all(session, employee_id, svc.clock(), "signed_out_by_admin")
+        name = employee.name
+    close_consoles(closed)  # after commit: each disconnect runs its own transaction
+    flash(gettext("%(name)s is signed out everywhere.", name=name), "ok")
+    return redirect(url_for("admin.edit", employee_id=employee_id))
 
 
 @bp.get("/playground")

@@ -27,6 +27,7 @@ from . import (
     pages,
 )
 from .config import INSTANCE_DIR, load_settings
+from .headers import SecurityHeaders
 from .runtime import offloaded
 from .services import Services, make_matcher
 
@@ -54,7 +55,11 @@ def create_app(
         max_http_buffer_size=settings.max_payload_bytes,
         cors_allowed_origins=None,  # same origin only: the widget runs in our own iframe
         async_handlers=settings.async_mode != "threading",
+        # Only the namespaces with handlers (no anonymous default namespace); the browser
+        # clients speak websocket only, so no long-polling bodies to bound or wait for.
+        namespaces=["/customer", "/employee"], transports=["websocket"],
     )
+    errors.refuse_reserved_events(socketio)
     engine = make_engine(settings.database_url)
     encoder = offloaded(encoder or SentenceTransformerEncoder(settings.model), settings.async_mode)
     app.extensions["matchmaker"] = Services(
@@ -80,7 +85,6 @@ def create_app(
     errors.init_app(app)
     for blueprint in (auth.bp, api.bp, pages.bp, console.bp, marketing.bp, admin.bp, i18n.bp):
         app.register_blueprint(blueprint)
-    app.after_request(pages.security_headers)
     app.cli.add_command(cli.init_db)
     app.cli.add_command(cli.seed_demo)
     app.cli.add_command(cli.create_employee)
@@ -90,6 +94,7 @@ def create_app(
     app.cli.add_command(cli.reembed)
     socketio.on_namespace(customer_events.CustomerNamespace("/customer"))
     socketio.on_namespace(employee_events.EmployeeNamespace("/employee"))
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, settings)  # outermost: Socket.IO's too
     return app
 
 

@@ -21,7 +21,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from matchmaker import accounts, presence
+from matchmaker import accounts, signins
 from matchmaker.errors import Unauthenticated
 from matchmaker.models import Employee
 
@@ -34,20 +34,26 @@ login_manager.login_view = "auth.login"
 
 @dataclass(frozen=True)
 class Account(UserMixin):
-    """The signed-in employee, detached from any database session."""
+    """The signed-in employee, detached from any database session, with their sign-in: the
+    cookie names it by a secret key, and the server's record of it must still be open."""
 
     id: int
     name: str
     email: str
     access: str
     role: str
-    locale: str = ""
-    timezone: str = "UTC"
+    locale: str
+    timezone: str
+    signin_id: int
+    signin_key: str
 
     @classmethod
-    def of(cls, employee: Employee) -> Account:
+    def of(cls, employee: Employee, signin_id: int, signin_key: str) -> Account:
         return cls(employee.id, employee.name, employee.email, employee.access, employee.role,
-                   employee.locale, employee.timezone)
+                   employee.locale, employee.timezone, signin_id, signin_key)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.signin_key}"
 
     def may(self, access: str) -> bool:
         """Admins may do everything; marketing reads transcripts; agents chat."""
@@ -56,9 +62,14 @@ class Account(UserMixin):
 
 @login_manager.user_loader
 def load_account(user_id: str) -> Account | None:
+    """The account of an open sign-in (ended ones, and cookies from before sign-ins were kept
+    on the server, are signed out)."""
+    employee_id, _, key = str(user_id).partition(":")
+    if not employee_id.isascii() or not employee_id.isdigit() or not key or len(key) > 100:
+        return None
     with services().transaction() as session:
-        employee = session.get(Employee, int(user_id))
-        return Account.of(employee) if employee is not None and employee.active else None
+        found = signins.current(session, int(employee_id), key)
+        return Account.of(found[0], found[1], key) if found else None
 
 
 def require(access: str):
@@ -100,10 +111,11 @@ def home_for(account: Account) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        svc = services()
         try:
-            with services().transaction() as session:
-                account = Account.of(
-                    accounts.authenticate(session, form.email.data, form.password.data))
+            with svc.transaction() as session:
+                employee = accounts.authenticate(session, form.email.data, form.password.data)
+                account = Account.of(employee, *signins.begin(session, employee.id, svc.clock()))
         except Unauthenticated:
             flash(gettext("Wrong e-mail or password."), "error")
             return render_template("login.html", form=form), 401
@@ -115,14 +127,21 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out here, and close this employee's open consoles (on every worker)."""
+    """End this sign-in (a copy of its cookie opens nothing any more) and close its consoles,
+    on every worker."""
     svc = services()
     with svc.transaction() as session:
-        sids = presence.sign_out(session, current_user.id)
-    for sid in sids:
-        svc.socketio.server.disconnect(sid, namespace="/employee")
+        sids = signins.end(session, current_user.signin_key, svc.clock())
+    close_consoles(sids)
     logout_user()
     return redirect(url_for("auth.login"))
+
+
+def close_consoles(sids: list[str]) -> None:
+    """Disconnect these console connections, wherever they are (through the message queue)."""
+    socketio = services().socketio
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/employee")
 
 
 def init_app(app: Flask) -> None:

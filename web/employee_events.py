@@ -34,7 +34,8 @@ class EmployeeNamespace(StrictNamespace):
             raise ConnectionRefusedError("unauthenticated")
         svc = services()
         with svc.transaction() as session:
-            presence.connect(session, current_user.id, request.sid, svc.clock())
+            presence.connect(session, current_user.id, request.sid, svc.clock(),
+                             current_user.signin_id)
         join_room(live.employee_room(current_user.id))
         join_room(live.GENERAL_ROOM)
 
@@ -47,7 +48,7 @@ class EmployeeNamespace(StrictNamespace):
     def on_heartbeat(self, data):
         svc = services()
         with svc.transaction() as session:
-            presence.touch(session, _my_id(), request.sid, svc.clock())
+            presence.touch(session, _my_id(), request.sid, svc.clock(), current_user.signin_id)
         return {"ok": True}
 
     @ack_errors

@@ -7,6 +7,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_socketio import Namespace
+from socketio import packet
 from werkzeug.exceptions import HTTPException
 
 from matchmaker.errors import (
@@ -52,6 +53,29 @@ def ack_errors(handler):
             return {"error": "internal", "message": "something went wrong; nothing was changed"}
 
     return wrapper
+
+
+RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error", "error", "message"})
+
+
+def refuse_reserved_events(socketio) -> None:
+    """A client may not send an event named like one of Socket.IO's own (a fake `disconnect`
+    would reach the disconnect handler while the socket stays up): it gets an error ack and
+    reaches no handler. python-socketio has no switch for this, so its dispatch is wrapped."""
+    server = socketio.server
+    dispatch = server._handle_event
+
+    def guarded(eio_sid, namespace, id, data):
+        if isinstance(data, list) and data and data[0] in RESERVED_EVENTS:
+            if id is not None:
+                server._send_packet(eio_sid, server.packet_class(
+                    packet.ACK, namespace=namespace or "/", id=id,
+                    data=[{"error": "reserved_event",
+                           "message": f"{data[0]!r} is reserved and cannot be sent"}]))
+            return None
+        return dispatch(eio_sid, namespace, id, data)
+
+    server._handle_event = guarded
 
 
 class StrictNamespace(Namespace):

@@ -52,16 +52,3 @@ def health():
     with services().transaction() as session:
         session.execute(text("SELECT 1"))
     return jsonify({"ok": True})
-
-
-def security_headers(response):
-    """No page is framed by other sites, except the widget by the sites allowed to embed it."""
-    if request.path == "/widget":
-        ancestors = services().settings.widget_origins
-    else:
-        ancestors = "'none'"
-        response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Content-Security-Policy"] = f"frame-ancestors {ancestors}"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    return response

@@ -23,11 +23,12 @@ from .staff import (
     PassageGeneration,
     Presence,
     ProfilePassage,
+    StaffSession,
 )
 
 __all__ = [
     "ACCESS_LEVELS", "MAX_CAPACITY", "ROLES", "Base", "Candidate", "ConsentDecision",
     "Conversation", "ConversationEvent", "ConversationKey", "Customer", "CustomerPresence",
     "Employee", "HistoryItem", "Message", "Offer", "OutboxMail", "PassageGeneration", "Presence",
-    "ProfilePassage", "Rating", "UTCDateTime", "utcnow",
+    "ProfilePassage", "Rating", "StaffSession", "UTCDateTime", "utcnow",
 ]

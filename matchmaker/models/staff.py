@@ -105,3 +105,21 @@ class Presence(Base):
     connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     gone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The sign-in it belongs to: ending that sign-in closes this connection.
+    staff_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_sessions.id", ondelete="CASCADE"), index=True)
+
+
+class StaffSession(Base):
+    """One sign-in, kept on the server: the cookie carries a secret whose hash is here. Signing
+    out, a password change or "sign out everywhere" ends it, on every worker at once."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"),
+                                             index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_why: Mapped[str | None] = mapped_column(String(30))
