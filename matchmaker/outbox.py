@@ -94,6 +94,13 @@ def mark_skipped(session: Session, mail_id: int, now: datetime) -> None:
         status="skipped", finished_at=now, claimed_until=None))
 
 
+def defer(session: Session, job: MailJob, until: datetime) -> None:
+    """Not now (too many mails to this recipient lately): due again at until, no attempt spent."""
+    session.execute(update(OutboxMail).where(
+        OutboxMail.id == job.mail_id, OutboxMail.attempts == job.attempt).values(
+        due_at=until, claimed_until=None, attempts=OutboxMail.attempts - 1))
+
+
 def mark_failed(session: Session, mail_id: int, error: str, now: datetime) -> None:
     """A failed attempt: due again after a growing delay, given up after MAX_ATTEMPTS."""
     mail = session.get(OutboxMail, mail_id)

@@ -11,6 +11,7 @@ from matchmaker import conversations, intake
 from matchmaker.errors import InvalidInput
 
 from . import live, mail, payloads
+from .limits import limiter, setting
 from .services import services
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -34,6 +35,7 @@ def _question_from(body: object) -> conversations.Question:
 
 
 @bp.post("/conversations")
+@limiter.limit(setting("limit_questions"))
 def ask():
     """Ask: rank everyone, store the question, offer it to the best available person."""
     svc = services()
@@ -48,6 +50,7 @@ def ask():
 
 
 @bp.post("/conversations/resume")
+@limiter.limit(setting("limit_resume"))
 def resume():
     """A link from a reply mail: open that conversation in this widget (a new key for it)."""
     svc = services()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from embeddings.encoder import SentenceTransformerEncoder
 from matchmaker.db import make_engine, make_transaction
@@ -22,6 +23,7 @@ from . import (
     employee_events,
     errors,
     i18n,
+    limits,
     mail,
     marketing,
     pages,
@@ -78,6 +80,7 @@ def create_app(
         clock=clock,
     )
     mail.init_app(app, settings)
+    limits.init_app(app, settings)
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # the widget API authenticates by token, never by cookie
     auth.init_app(app)
@@ -94,6 +97,9 @@ def create_app(
     app.cli.add_command(cli.reembed)
     socketio.on_namespace(customer_events.CustomerNamespace("/customer"))
     socketio.on_namespace(employee_events.EmployeeNamespace("/employee"))
+    if settings.trusted_proxies:  # the client's address, as the proxies in front saw it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
+                                x_proto=settings.trusted_proxies)
     app.wsgi_app = SecurityHeaders(app.wsgi_app, settings)  # outermost: Socket.IO's too
     return app
 

@@ -25,6 +25,7 @@ from matchmaker import accounts, signins
 from matchmaker.errors import Unauthenticated
 from matchmaker.models import Employee
 
+from .limits import account_key, failed, limiter, setting
 from .services import services
 
 bp = Blueprint("auth", __name__)
@@ -108,6 +109,11 @@ def home_for(account: Account) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+# Failed attempts only, per account and per address; each tier waits longer than the last.
+@limiter.limit(setting("limit_signin_account"), key_func=account_key, deduct_when=failed,
+               methods=["POST"], scope="signin-account")
+@limiter.limit(setting("limit_signin_address"), deduct_when=failed, methods=["POST"],
+               scope="signin-address")
 def login():
     form = LoginForm()
     if form.validate_on_submit():

@@ -44,12 +44,33 @@ class Settings:
     mail_interval: float = 5.0  # seconds between outbox runs
     resume_link_days: int = 14  # how long a mailed link reopens the conversation
     mail_catcher_dir: str = ""  # a Maildir the admin mail page reads (development)
+    trusted_proxies: int = 0  # proxies in front that set X-Forwarded-For (rate limits by address)
+    # Rate limits ("N per period", several separated by ";"): questions and mail links per
+    # address, messages per conversation and author, sign-in failures per account and per
+    # address, address changes per conversation, mails per recipient.
+    limit_questions: str = "5 per minute;30 per hour"
+    limit_resume: str = "10 per minute;50 per hour"
+    limit_messages: str = "20 per 10 seconds;300 per hour"
+    limit_signin_account: str = "5 per minute;20 per hour;50 per day"
+    limit_signin_address: str = "20 per minute;100 per hour"
+    limit_email_changes: str = "5 per hour"
+    limit_mail_recipient: str = "10 per hour"
 
 
 def _convert(kind: type, raw: str):
     if kind is bool:
         return raw.strip().lower() in ("1", "true", "yes", "on")
     return kind(raw)
+
+
+def _check_limit(name: str, value: object) -> None:
+    from limits import parse_many
+
+    try:
+        parse_many(str(value))
+    except ValueError:
+        raise ValueError(f"MATCHMAKER_{name.upper()} must look like '5 per minute;30 per hour'") \
+            from None
 
 
 def load_settings(overrides: dict | None = None, environ=os.environ) -> Settings:
@@ -69,6 +90,9 @@ def load_settings(overrides: dict | None = None, environ=os.environ) -> Settings
         raise ValueError("MATCHMAKER_ASYNC_MODE=gevent needs PostgreSQL; use threading with SQLite")
     if values.get("smtp_security", Settings.smtp_security) not in ("starttls", "ssl", "none"):
         raise ValueError("MATCHMAKER_SMTP_SECURITY must be 'starttls', 'ssl' or 'none'")
+    for name, value in values.items():
+        if name.startswith("limit_"):
+            _check_limit(name, value)
     if values.get("smtp_host"):
         # Mail links are signed with the key and point at the public URL: both must be the same
         # on every worker and across restarts, or links break.

@@ -11,10 +11,17 @@ from matchmaker.errors import MatchmakerError
 from matchmaker.models import Conversation
 
 from . import live, payloads
-from .errors import StrictNamespace, ack_errors
+from .errors import RateLimited, StrictNamespace, ack_errors
+from .limits import retry_after
 from .services import services
 
 _KEY = "customer_conversation_id"
+
+
+def _limit(setting: str, *keys: str) -> None:
+    wait = retry_after(setting, *keys)
+    if wait is not None:
+        raise RateLimited(wait)
 
 
 def _mine(session) -> Conversation:
@@ -78,6 +85,7 @@ class CustomerNamespace(StrictNamespace):
     @ack_errors
     def on_say(self, data):
         svc = services()
+        _limit("limit_messages", str(client_session[_KEY]), "customer")
         with svc.transaction() as session:
             conversation = _mine(session)
             message, happened = conversations.say(
@@ -112,6 +120,7 @@ class CustomerNamespace(StrictNamespace):
 
     @ack_errors
     def on_leave_email(self, data):
+        _limit("limit_email_changes", str(client_session[_KEY]))
         with services().transaction() as session:
             conversations.leave_email(session, _mine(session), data.get("email"), data.get("name"))
         return {"ok": True}

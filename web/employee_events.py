@@ -11,7 +11,8 @@ from matchmaker.errors import Unauthenticated
 from matchmaker.models import Employee
 
 from . import live, payloads
-from .errors import StrictNamespace, ack_errors
+from .errors import RateLimited, StrictNamespace, ack_errors
+from .limits import retry_after
 from .services import services
 
 
@@ -110,6 +111,9 @@ class EmployeeNamespace(StrictNamespace):
     @ack_errors
     def on_say(self, data):
         svc = services()
+        wait = retry_after("limit_messages", str(_my_id()), "employee")
+        if wait is not None:
+            raise RateLimited(wait)
         with svc.transaction() as session:
             me = _me(session)
             conversation = conversations.conversation_for_employee(

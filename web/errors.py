@@ -6,6 +6,7 @@ import functools
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
 from flask_socketio import Namespace
 from socketio import packet
 from werkzeug.exceptions import HTTPException
@@ -35,6 +36,14 @@ def error_body(error: MatchmakerError) -> dict:
     return {"error": error.code, "message": str(error)}
 
 
+class RateLimited(Exception):
+    """Too many events of one kind, too fast (a web concern: the domain does not count)."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"too many at once; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
 def ack_errors(handler):
     """Wrap a Socket.IO handler: payload must be an object; domain errors become error acks."""
 
@@ -48,6 +57,9 @@ def ack_errors(handler):
             return handler(self, data)
         except MatchmakerError as error:
             return error_body(error)
+        except RateLimited as error:
+            return {"error": "rate_limited", "message": str(error),
+                    "retry_after": error.retry_after}
         except Exception:
             log.exception("event %s failed", handler.__name__)
             return {"error": "internal", "message": "something went wrong; nothing was changed"}
@@ -95,6 +107,15 @@ def init_app(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return jsonify(error_body(error)), status_for(error)
         return render_template("error.html", message=str(error)), status_for(error)
+
+    @app.errorhandler(429)
+    def too_many(error: HTTPException):
+        """A rate limit: a clear word, and when to try again (Retry-After, set by the limiter)."""
+        message = gettext("Too many attempts in a short time. Please wait a moment and try "
+                          "again.")
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "rate_limited", "message": message}), 429
+        return render_template("error.html", message=message), 429
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -5,6 +5,7 @@ this module renders and delivers it."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template
@@ -18,6 +19,7 @@ from matchmaker.models import Conversation
 
 from .config import Settings
 from .i18n import customer_language, in_language
+from .limits import retry_after
 from .services import Services
 
 log = logging.getLogger(__name__)
@@ -102,6 +104,11 @@ def _deliver(svc: Services, job: outbox.MailJob, letter) -> int:
     if letter is None:
         with svc.transaction() as session:
             outbox.mark_skipped(session, job.mail_id, svc.clock())
+        return 0
+    wait = retry_after("limit_mail_recipient", job.to_address.lower())
+    if wait is not None:  # nobody's inbox gets flooded through us
+        with svc.transaction() as session:
+            outbox.defer(session, job, svc.clock() + timedelta(seconds=wait))
         return 0
     try:
         letter.send()

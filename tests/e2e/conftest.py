@@ -49,7 +49,7 @@ def live_server(tmp_path, request, mail_dir):
     settings = {"presence_ttl": PRESENCE_TTL_S, "rejoin_grace": REJOIN_GRACE_S,
                 "sweep_interval": 0.5, "smtp_host": "127.0.0.1", "smtp_port": free_port(),
                 "smtp_security": "none", "mail_catcher_dir": str(mail_dir), "mail_delay": 1,
-                "mail_interval": 0.5}
+                "mail_interval": 0.5, "limit_questions": "1000 per minute"}
     server = start_server(tmp_path, f"sqlite:///{tmp_path}/e2e.db", real_model=True,
                           settings=settings, catch_mail=True)
     yield server

@@ -23,7 +23,8 @@ PASSWORD = "matchmaker-demo"
 EMP, CUS = "/employee", "/customer"
 WAIT = 10.0
 # Short offer timeout and a fast sweeper so "nobody answered" happens within a test.
-SETTINGS = {"offer_timeout": 2, "presence_ttl": 60, "min_score": 0.05, "sweep_interval": 0.2}
+SETTINGS = {"offer_timeout": 2, "presence_ttl": 60, "min_score": 0.05, "sweep_interval": 0.2,
+            "limit_questions": "1000 per minute", "limit_messages": "1000 per second"}
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 

@@ -12,6 +12,11 @@ from tests.conftest import PASSWORD, staff_records
 from web import create_app
 
 
+# Tests ask and write fast from one address; the limits themselves are tested with their own.
+GENEROUS_LIMITS = {"limit_questions": "1000 per minute", "limit_messages": "1000 per second",
+                   "limit_resume": "1000 per minute", "limit_email_changes": "1000 per minute"}
+
+
 @pytest.fixture
 def app_overrides() -> dict:
     """Settings a test module adds to the app's (override this fixture in the module)."""
@@ -21,7 +26,8 @@ def app_overrides() -> dict:
 @pytest.fixture
 def app(database_url, encoder, clock, app_overrides):
     app = create_app({"database_url": database_url, "secret_key": "test-secret",
-                      "min_score": 0.05, **app_overrides}, encoder=encoder, clock=clock)
+                      "min_score": 0.05, **GENEROUS_LIMITS, **app_overrides}, encoder=encoder,
+                     clock=clock)
     svc = app.extensions["matchmaker"]
     with svc.transaction() as session:
         employees = [upsert_employee(session, r, clock(), PASSWORD)[0] for r in staff_records()]

@@ -118,3 +118,63 @@ def test_an_admin_signs_someone_out_everywhere(app, socketio, staff):
     assert [c.is_connected(EMP) for c in consoles] == [False, False]
     assert phone.get("/console/").status_code == laptop.get("/console/").status_code == 302
     assert admin.get("/admin/").status_code == 200  # only theirs
+
+
+class TestRateLimits:
+    """Floods are slowed down: 429 with Retry-After over HTTP, an error ack over Socket.IO."""
+
+    @pytest.fixture
+    def app_overrides(self):
+        return {"limit_questions": "3 per minute", "limit_messages": "4 per 10 seconds",
+                "limit_signin_account": "3 per minute", "limit_signin_address": "5 per minute",
+                "limit_email_changes": "2 per hour"}
+
+    def test_a_flood_of_questions_from_one_address_is_refused(self, app, svc):
+        client = app.test_client()
+        codes = [client.post("/api/conversations", json={
+            "question": f"webhook signature {i}", "visitor_id": f"visitor-{i:05d}"}).status_code
+            for i in range(5)]
+        assert codes == [201, 201, 201, 429, 429]
+        refused = client.post("/api/conversations", json={"question": "again",
+                                                          "visitor_id": "visitor-00009"})
+        assert refused.get_json()["error"] == "rate_limited"
+        assert int(refused.headers["Retry-After"]) > 0
+        from matchmaker.models import Conversation
+        with svc.transaction() as session:
+            assert session.query(Conversation).count() == 3  # nothing stored for the refused
+
+    def test_a_flood_of_messages_is_refused_and_not_stored(self, app, svc, console, customer):
+        from matchmaker.models import Message
+        from tests.web.conftest import ask
+
+        widget = customer(ask(app.test_client()))
+        acks = [widget.emit("say", {"body": f"m{i}", "client_id": f"c{i}"}, namespace="/customer",
+                            callback=True) for i in range(6)]
+        assert [a.get("ok", False) for a in acks] == [True] * 4 + [False] * 2
+        assert acks[-1]["error"] == "rate_limited" and acks[-1]["retry_after"] > 0
+        with svc.transaction() as session:
+            assert session.query(Message).count() == 5  # the question and 4 messages
+
+    def test_failed_sign_ins_are_limited_per_account_and_the_right_password_waits_too(
+            self, app):
+        from tests.conftest import PASSWORD
+        from tests.web.conftest import csrf_token
+
+        client = app.test_client()
+
+        def attempt(password, email="dev@example.test"):
+            page = client.get("/login").get_data(as_text=True)
+            return client.post("/login", data={"email": email, "password": password,
+                                               "csrf_token": csrf_token(page)}).status_code
+
+        assert [attempt("wrong") for _ in range(3)] == [401, 401, 401]
+        assert attempt(PASSWORD) == 429  # the account waits, whoever knows the password
+        assert attempt(PASSWORD, "sales@example.test") == 302  # other accounts do not
+
+    def test_an_address_cannot_change_the_reply_address_endlessly(self, app, customer):
+        from tests.web.conftest import ask
+
+        widget = customer(ask(app.test_client()))
+        acks = [widget.emit("leave_email", {"email": f"a{i}@example.org"}, namespace="/customer",
+                            callback=True) for i in range(3)]
+        assert [a.get("error") for a in acks] == [None, None, "rate_limited"]

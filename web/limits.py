@@ -1,0 +1,49 @@
+"""Rate limits (Flask-Limiter on the `limits` library): per address for questions, mail links
+and sign-in attempts (failures only, per account too: the delay grows from tier to tier), and
+per conversation for messages over Socket.IO. Counted in Redis when it is configured, so every
+worker agrees; in memory on the embedded default. The limits are settings."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from limits import parse_many
+
+from .config import Settings
+
+limiter = Limiter(key_func=lambda: request.remote_addr or "unknown", strategy="moving-window",
+                  headers_enabled=True)
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    app.config.update(RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
+                      RATELIMIT_KEY_PREFIX="matchmaker")
+    limiter.init_app(app)
+
+
+def setting(name: str):
+    """A limit from the current app's settings, read when the request comes."""
+    return lambda: getattr(current_app.extensions["matchmaker"].settings, name)
+
+
+def account_key() -> str:
+    """Sign-in attempts are counted per account (the e-mail typed), too."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def failed(response) -> bool:
+    return response.status_code == 401
+
+
+def retry_after(limit_setting: str, *keys: str) -> int | None:
+    """Count one hit against a limit setting for these keys (Socket.IO events have no route);
+    None when it is allowed, else the seconds until it would be."""
+    settings: Settings = current_app.extensions["matchmaker"].settings
+    strategy = limiter.limiter
+    for limit in parse_many(getattr(settings, limit_setting)):
+        if not strategy.hit(limit, limit_setting, *keys):
+            reset, _ = strategy.get_window_stats(limit, limit_setting, *keys)
+            return max(1, int(reset - time.time()))
+    return None
