@@ -11,7 +11,6 @@ from matchmaker.staff import upsert_employee
 from tests.conftest import PASSWORD, staff_records
 from web import create_app
 
-
 # Tests ask and write fast from one address; the limits themselves are tested with their own.
 GENEROUS_LIMITS = {"limit_questions": "1000 per minute", "limit_messages": "1000 per second",
                    "limit_resume": "1000 per minute", "limit_email_changes": "1000 per minute"}

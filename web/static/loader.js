@@ -91,8 +91,17 @@
   const CHAT_ICON = ["M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z", "M8.5 12h.01M12 12h.01M15.5 12h.01"];
   const CLOSE_ICON = ["M6 6l12 12", "M18 6L6 18"];
 
+  // A constructed stylesheet is no inline <style>, so it applies on a site whose
+  // Content-Security-Policy has no 'unsafe-inline' for styles (this demo site's among them).
+  // Browsers without constructed stylesheets get a <style> element.
   function addStyle() {
     if (document.getElementById(STYLE_ID)) return;
+    if ("adoptedStyleSheets" in document && typeof CSSStyleSheet.prototype.replaceSync === "function") {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+      return;
+    }
     const style = document.createElement("style");
     style.id = STYLE_ID;
     style.textContent = CSS;
