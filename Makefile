@@ -45,7 +45,7 @@ run: install instance/secret_key
 	catch=""; if [ -z "$${MATCHMAKER_SMTP_HOST:-}" ]; then catch=--catch-mail; \
 	  export MATCHMAKER_SMTP_HOST=127.0.0.1 MATCHMAKER_SMTP_PORT=$${MATCHMAKER_SMTP_PORT:-8025} \
 	    MATCHMAKER_SMTP_SECURITY=none MATCHMAKER_MAIL_CATCHER_DIR=$(CURDIR)/instance/mail; fi; \
-	$(FLASK) init-db && $(FLASK) seed-demo && \
+	$(FLASK) init-db && $(FLASK) seed-demo && $(FLASK) reembed --if-stale && \
 	$(FLASK) serve $$catch --host $${MATCHMAKER_HOST:-127.0.0.1} --port $${MATCHMAKER_PORT:-5000}
 
 lint: install

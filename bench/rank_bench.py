@@ -2,7 +2,8 @@
 
 Synthetic employees are generated deterministically (seeded), imported through the product's own
 path (`importing.import_employees` into a throwaway SQLite database migrated with Alembic), and N
-questions are ranked with `Matcher.rank` and the bundled sentence-transformers model. Reported:
+questions are ranked with `Matcher.rank` and the configured model (the product's default: English
+questions by all-MiniLM-L6-v2, others by USE multilingual, see docs/matching.md). Reported:
 p50/p99 of the whole rank call, of encoding the question alone and of the rest (index search,
 scoring, database), against a baseline of one vector per employee in a FAISS IndexFlatIP.
 
@@ -36,9 +37,10 @@ import faiss  # noqa: E402
 from alembic import command  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from embeddings.encoder import DEFAULT_MODEL, SentenceTransformerEncoder  # noqa: E402
 from embeddings.index import FaissIndex  # noqa: E402
+from embeddings.language import shared_detector  # noqa: E402
 from embeddings.lexical import BM25Index  # noqa: E402
+from embeddings.multilingual import DEFAULT_MODEL, make_encoder  # noqa: E402
 from matchmaker import importing  # noqa: E402
 from matchmaker.db import make_engine, make_transaction  # noqa: E402
 from matchmaker.models import Employee, ProfilePassage  # noqa: E402
@@ -185,7 +187,7 @@ def make_questions(seed: int, count: int) -> list[str]:
 class CachedEncoder:
     """The real encoder, each distinct text embedded once: synthetic profiles repeat texts."""
 
-    def __init__(self, inner: SentenceTransformerEncoder, folder: Path | None = None):
+    def __init__(self, inner, folder: Path | None = None):
         self.inner, self.folder = inner, folder
         self.vectors: dict[str, np.ndarray] = {}
         self.seconds, self.embedded = 0.0, 0
@@ -202,9 +204,8 @@ class CachedEncoder:
             (self.folder / "texts.json").write_text(json.dumps(list(self.vectors)), encoding="utf-8")
             np.save(self.folder / "vectors.npy", np.stack(list(self.vectors.values())))
 
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
+    def __getattr__(self, name: str):  # the model's spec, dimension, blocks, calibration
+        return getattr(self.inner, name)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
@@ -218,21 +219,29 @@ class CachedEncoder:
 
 
 class TimedEncoder:
-    """The real encoder, remembering how long its last call took."""
+    """The real encoder, remembering how long its last call took (a question goes through
+    encode_query when the encoder reads questions by their language)."""
 
-    def __init__(self, inner: SentenceTransformerEncoder):
+    def __init__(self, inner):
         self.inner = inner
         self.last = 0.0
+        if hasattr(inner, "encode_query"):
+            self.encode_query = self._encode_query
 
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         started = time.perf_counter()
         vectors = self.inner.encode(texts)
         self.last = time.perf_counter() - started
         return vectors
+
+    def _encode_query(self, text: str, english: float) -> np.ndarray:
+        started = time.perf_counter()
+        vector = self.inner.encode_query(text, english)
+        self.last = time.perf_counter() - started
+        return vector
 
 
 def build_database(folder: str, size: int, seed: int, cache: CachedEncoder) -> tuple:
@@ -317,7 +326,9 @@ def run_size(folder: str, size: int, args, cache: CachedEncoder, model) -> dict:
     """Build, index and time one company size."""
     transaction, engine, build = build_database(folder, size, args.seed, cache)
     timed = TimedEncoder(model)
-    matcher = Matcher(timed, FaissIndex(), FaissIndex(), BM25Index())  # as web.services builds it
+    # As web.services builds it: the language detector reads each question first.
+    matcher = Matcher(timed, FaissIndex(), FaissIndex(), BM25Index(),
+                      detector=shared_detector(("en", "nl", "fr", "de")))
     questions = make_questions(args.seed, args.questions)
     with transaction() as session:
         started = time.perf_counter()
@@ -328,7 +339,8 @@ def run_size(folder: str, size: int, args, cache: CachedEncoder, model) -> dict:
                                                                args.limit)
         build["learn_sync_s"] = time_learning(session, matcher, cache, questions[0])
     engine.dispose()
-    seconds["baseline_search"] = time_baseline(vectors, model.encode(questions), args.limit)
+    seconds["baseline_search"] = time_baseline(
+        vectors, np.stack([matcher.read(q).vector for q in questions]), args.limit)
     figures = {name: percentiles(values) for name, values in seconds.items()}
     base = figures["baseline_search"]["p50_ms"]
     return {"employees": size, "passages": passages, "questions": len(questions),
@@ -375,8 +387,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     faiss.omp_set_num_threads(1)  # as the product does: faster single queries on 2 cores
     started = time.perf_counter()
-    model = SentenceTransformerEncoder(args.model)
+    model = make_encoder(args.model)
     model.load()
+    shared_detector(("en", "nl", "fr", "de")).load()
     gc.collect()  # as web.runtime.warm_up does: full collections then skip torch's objects
     gc.freeze()
     cache, results = CachedEncoder(model, args.cache), []

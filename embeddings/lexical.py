@@ -7,17 +7,29 @@ import threading
 
 from rank_bm25 import BM25Okapi
 
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#._-]*[a-z0-9+#]|[a-z0-9]")
+# Letters and digits of any script (für, étranger, Müller stay whole), then as before: inner
+# + # . _ - allowed, ending on a letter, digit, + or #.
+_TOKEN = re.compile(r"[^\W_](?:[\w+#.-]*(?:[^\W_]|[+#]))?")
 _STOP = frozenset(
     "a an and are as at be been but by can could do does for from had has have how i if in "
     "into is it its me my no not of on or our so that the their them then there these they "
     "this to was we were what when where which who why will with would you your".split()
+    # Function words of Dutch, German and French that are no English content words: a question
+    # in one of these languages must not match an English profile on them ("am", "over"...).
+    + """am also de het een en van ik je dat op te voor met niet zijn wat er maar om ze ook als
+    bij dan nog wel mijn kan heb naar uit hoe wil moet mij graag jullie u uw welke waar wanneer
+    der die das und ist ich nicht es ein eine einen einem zu den dem mit sie auf für von im wie
+    mein meine meinen habe kann ich wir ihr ihre ob oder aber auch noch schon bitte wo wann
+    le la les un une des du et est je vous pour pas que qui dans sur avec ce cette mon ma mes au
+    aux il elle nous votre vos est-ce ou où quand comment""".split()
 )
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased word tokens; keeps tokens like c#, node.js, sql-server, x509."""
-    return [token for token in _TOKEN.findall(text.lower()) if token not in _STOP]
+    """Lower-cased word tokens of two or more characters (single letters are mostly clitics:
+    the m of I'm, the d of d'argent); keeps tokens like c#, node.js, sql-server, x509."""
+    return [token for token in _TOKEN.findall(text.lower())
+            if len(token) > 1 and token not in _STOP]
 
 
 class BM25Index:

@@ -55,9 +55,11 @@ def token_hash(token: str) -> str:
 
 
 def open_conversation(
-    session: Session, question: Question, matches: list[Match], policy: Policy, now: datetime
+    session: Session, question: Question, matches: list[Match], policy: Policy, now: datetime,
+    *, min_fit: float | None = None, question_language: str | None = None,
 ) -> tuple[Conversation, str]:
-    """Store the question and its ranking; returns the conversation and its secret token."""
+    """Store the question and its ranking (with the fit below which nobody fits it: the
+    ranking's, else the policy's); returns the conversation and its secret token."""
     text = clean_text(question.text, policy.max_question_chars, "question")
     email = clean_email(question.email) if question.email else None
     customer = _customer(session, question.visitor_id, now)
@@ -65,6 +67,8 @@ def open_conversation(
     customer.email = email or customer.email
     conversation = Conversation(
         customer=customer, status=Status.WAITING, question=text, reply_to=email,
+        min_fit=policy.min_fit if min_fit is None else min_fit,
+        question_language=question_language,
         page_url=(question.page_url or "")[:2000], language=(question.language or "en")[:16],
         created_at=now,
         candidates=[

@@ -52,3 +52,9 @@ class ConversationClosed(Conflict):
     """The conversation is closed."""
 
     code = "conversation_closed"
+
+
+class ModelMismatch(MatchmakerError):
+    """The stored vectors were made by another model than the one configured."""
+
+    code = "reembed_needed"

@@ -20,5 +20,7 @@ def ask(session: Session, matcher: Matcher, question: Question, policy: Policy, 
     """Open the conversation; returns it, its secret token and what happened (where it went)."""
     text = clean_text(question.text, policy.max_question_chars, "question")  # before encoding
     ranking = matcher.rank(session, text, limit=policy.max_candidates, language=question.language)
-    conversation, token = open_conversation(session, question, ranking.matches, policy, now)
+    conversation, token = open_conversation(session, question, ranking.matches, policy, now,
+                                            min_fit=ranking.min_fit,
+                                            question_language=ranking.language)
     return conversation, token, offer_next(session, conversation, policy, now)

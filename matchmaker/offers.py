@@ -34,11 +34,11 @@ def offer_next(session: Session, conversation: Conversation, policy: Policy, now
         return []
     asked = {offer.employee_id: offer.outcome for offer in conversation.offers}
     for candidate in conversation.candidates:  # the audit record: why each was passed over
-        if candidate.fit < policy.min_fit:
+        if candidate.fit < conversation.min_fit:
             candidate.skipped = "poor_fit"
         elif asked.get(candidate.employee_id) in _PASSED_OVER:
             candidate.skipped = _PASSED_OVER[asked[candidate.employee_id]]
-    fitting = [c for c in conversation.candidates if c.fit >= policy.min_fit]
+    fitting = [c for c in conversation.candidates if c.fit >= conversation.min_fit]
     pending = [c for c in fitting if c.employee_id not in asked]
     reasons = unavailability(session, [c.employee for c in pending], now, policy)
     for candidate in pending:
@@ -183,10 +183,10 @@ def withdraw_open_offer(session: Session, conversation: Conversation, now: datet
     return []
 
 
-def preview(session: Session, matches: list[Match], policy: Policy, now: datetime
-            ) -> dict[int, str | None]:
+def preview(session: Session, matches: list[Match], min_fit: float, policy: Policy,
+            now: datetime) -> dict[int, str | None]:
     """For a ranking, why each person would be passed over right now (None: would be asked)."""
     employees = [session.get(Employee, m.employee_id) for m in matches]
     reasons = unavailability(session, employees, now, policy)
-    return {m.employee_id: "poor_fit" if m.fit < policy.min_fit else reasons[m.employee_id]
+    return {m.employee_id: "poor_fit" if m.fit < min_fit else reasons[m.employee_id]
             for m in matches}

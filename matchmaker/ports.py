@@ -9,7 +9,11 @@ import numpy as np
 
 
 class Encoder(Protocol):
-    """Turns texts into L2-normalised float32 vectors (inner product = cosine)."""
+    """Turns texts into L2-normalised float32 vectors (inner product = cosine). An encoder may
+    also say which model it is (`spec`, recorded with the vectors), the fit below which a match
+    is poor on its scale (`min_fit`: a number, or a function of how English the question is),
+    how its vectors split into parts (`blocks`), and read questions by their language
+    (`encode_query(text, english)`)."""
 
     dimension: int
 
@@ -52,4 +56,12 @@ class LexicalIndex(Protocol):
 
     def scores(self, query: str) -> dict[int, float]:
         """Score of every document that shares a term with query (others are 0)."""
+        ...
+
+
+class LanguageDetector(Protocol):
+    """Which language a text is in, as probabilities over the languages the company serves."""
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """P(language | text) by ISO 639-1 code."""
         ...

@@ -10,10 +10,12 @@ import numpy as np
 from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.orm import Session
 
-from .models import Employee, HistoryItem, PassageGeneration, ProfilePassage
+from .errors import ModelMismatch
+from .models import Employee, HistoryItem, PassageGeneration, ProfilePassage, VectorSpace
 from .ports import Encoder, LexicalIndex, VectorIndex
 
 PROFILE_KINDS = ("title", "expertise", "bio", "summary")
+DEFAULT_MIN_FIT = 0.3  # for an encoder that says nothing of its cosine scale
 _PIECES = re.compile(r"(?<=[.!?])\s+|\s*\|\s*|\n+|;\s*")
 _MAX_LIST_ITEM_WORDS = 6
 
@@ -53,11 +55,44 @@ def profile_passages(employee: Employee) -> list[tuple[str, str]]:
     return passages
 
 
+def model_of(encoder: Encoder) -> str:
+    """What the encoder calls itself (recorded with the vectors it makes)."""
+    return getattr(encoder, "spec", type(encoder).__name__)
+
+
+def calibration(encoder: Encoder) -> tuple[float, float]:
+    """The encoder's threshold for a question in English and in another language."""
+    min_fit = getattr(encoder, "min_fit", DEFAULT_MIN_FIT)
+    return (min_fit(1.0), min_fit(0.0)) if callable(min_fit) else (min_fit, min_fit)
+
+
+def check_space(session: Session, encoder: Encoder) -> VectorSpace | None:
+    """The stored vectors' space (None: no vectors yet); refused when another model made it."""
+    space = session.get(VectorSpace, 1)
+    if space is not None and (space.model, space.dimension) != (model_of(encoder),
+                                                                encoder.dimension):
+        raise ModelMismatch(
+            f"the stored profile vectors were made by {space.model!r}, but this server encodes "
+            f"with {model_of(encoder)!r}: run `flask --app web reembed` once")
+    return space
+
+
+def _claim_space(session: Session, encoder: Encoder) -> None:
+    """New vectors: the first ones say which model this space is (with its calibrated
+    thresholds); others must match it."""
+    if check_space(session, encoder) is None:
+        english, other = calibration(encoder)
+        session.add(VectorSpace(id=1, model=model_of(encoder), dimension=encoder.dimension,
+                                min_fit_english=english, min_fit_other=other))
+        session.flush()
+
+
 def _store(session: Session, encoder: Encoder,
            rows: list[tuple[int, str, str, int | None]]) -> None:
     """Embed and add passages: rows of (employee id, kind, text, history item id)."""
     if not rows:
         return
+    _claim_space(session, encoder)
     vectors = encoder.encode([text for _, _, text, _ in rows]).astype(np.float32)
     session.add_all(
         ProfilePassage(employee_id=eid, kind=kind, text=text, vector=vector.tobytes(),
@@ -140,9 +175,10 @@ def index_version(session: Session) -> str:
 
 
 def sync_indexes(session: Session, index: VectorIndex, centroids: VectorIndex,
-                 lexical: LexicalIndex) -> None:
+                 lexical: LexicalIndex, blocks: Sequence[tuple[int, int]] | None = None) -> None:
     """Rebuild the indexes from the database when they are behind (another worker, a restart):
-    passages, one centroid per employee (the gist of all they know), and keywords."""
+    passages, one centroid per employee (the gist of all they know), and keywords. blocks:
+    the parts of a vector that come from different encoders, normalised one by one."""
     version = index_version(session)
     if index.version == centroids.version == lexical.version == version:
         return
@@ -153,14 +189,14 @@ def sync_indexes(session: Session, index: VectorIndex, centroids: VectorIndex,
         rows = _passages(session, true())
         ids, vectors = _vectors(rows)
         index.rebuild(ids, vectors, version)
-        centroids.rebuild(*_centroids(rows, vectors), version)
+        centroids.rebuild(*_centroids(rows, vectors, blocks), version)
         lexical.rebuild(_documents(rows), version)
         return
     # Only new passages (a learned conversation, a new hire): touch just those employees.
     index.upsert(*_vectors(added), version)
     owners = {row.employee_id for row in added}
     rows = _passages(session, ProfilePassage.employee_id.in_(owners))
-    centroids.upsert(*_centroids(rows, _vectors(rows)[1]), version)
+    centroids.upsert(*_centroids(rows, _vectors(rows)[1], blocks), version)
     lexical.update(_documents(rows), version)
 
 
@@ -197,15 +233,26 @@ def _documents(rows) -> dict[int, str]:
     return {eid: " ".join(texts) for eid, texts in documents.items()}
 
 
-def _centroids(rows, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per employee, the normalised mean of their passage vectors."""
+def _centroids(rows, vectors: np.ndarray, blocks: Sequence[tuple[int, int]] | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Per employee, the normalised mean of their passage vectors; with blocks, each block is
+    normalised to the norm it has in a passage (so each encoder's gist is its own cosine)."""
     owners = np.array([row.employee_id for row in rows], dtype=np.int64)
     if not len(owners):
         return owners, vectors
     order = np.argsort(owners, kind="stable")
     employee_ids, starts = np.unique(owners[order], return_index=True)
     sums = np.add.reduceat(vectors[order], starts, axis=0)
-    return employee_ids, (sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12))
+    if not blocks:
+        return employee_ids, (sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True),
+                                                1e-12))
+    out = np.empty_like(sums)
+    for start, end in blocks:
+        part = sums[:, start:end]
+        size = float(np.linalg.norm(vectors[0, start:end]))  # every passage's block has this norm
+        out[:, start:end] = part * (size / np.maximum(np.linalg.norm(part, axis=1,
+                                                                     keepdims=True), 1e-12))
+    return employee_ids, out
 
 
 def reembed_everyone(session: Session, encoder: Encoder, batch: int = 64,
@@ -213,6 +260,7 @@ def reembed_everyone(session: Session, encoder: Encoder, batch: int = 64,
     """Re-embed every profile and history item (after switching the model); returns passages."""
     employees = list(session.scalars(select(Employee).order_by(Employee.id)))
     _remove(session, ())
+    session.execute(delete(VectorSpace))  # the new model's vectors make the space anew
     total = 0
     for start in range(0, len(employees), batch):
         chunk = employees[start:start + batch]

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import experience
-from .models import Employee, ProfilePassage
-from .ports import Encoder, LexicalIndex, VectorIndex
+from .models import Employee, ProfilePassage, VectorSpace
+from .ports import Encoder, LanguageDetector, LexicalIndex, VectorIndex
 from .presence import loads
-from .profiles import PROFILE_KINDS, headline, sync_indexes
+from .profiles import DEFAULT_MIN_FIT, PROFILE_KINDS, calibration, check_space, headline, sync_indexes
 from .values import Explanation, Match
 
 KIND_PROTOTYPES = {
@@ -27,6 +27,7 @@ KIND_PROTOTYPES = {
                "a transfer, an order, a delivery, a refund or something that does not work",
 }
 ROLE_KIND = {"developer": "technical", "sales": "commercial", "support": "support"}
+CLEAR_LANGUAGE = 0.8  # a detected language this likely counts as the question's language
 
 
 def speaks(employee: Employee, language: str | None) -> bool:
@@ -43,8 +44,13 @@ class Weights:
     data sets together (docs/matching.md), never per data set."""
 
     passage: float = 1.0  # cosine of the person's closest passage
+    # For a question not in English the closest passage and the shared words count for nothing:
+    # one short passage matched across languages, and English profile words against another
+    # language, are noise; the gist of everything a person knows carries it (docs/matching.md).
+    passage_other: float = 0.0
     gist: float = 1.0  # cosine of the normalised mean of all their passages
     words: float = 0.15  # BM25, relative to the best BM25 score for this question
+    words_other: float = 0.0
     role: float = 0.05  # the kind of question against the person's role
     language: float = 0.1  # taken off when the person does not speak the question's language
     experience: float = 0.05  # past outcomes, bounded to [-1, 1] before weighting
@@ -55,10 +61,23 @@ class Weights:
 
 @dataclass(frozen=True)
 class Ranking:
-    """Ranked matches and how well the best one fits (cosine of the closest passage)."""
+    """Ranked matches, how well the best one fits (cosine of the closest passage), the fit
+    below which nobody fits this question (the encoder's calibration for its language), and
+    the question's language when it was clear."""
 
     matches: list[Match]
     fit: float
+    min_fit: float = DEFAULT_MIN_FIT
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a question is read: its vector, how English it is (0..1), its language if clear."""
+
+    vector: np.ndarray
+    english: float
+    language: str | None
 
 
 @dataclass
@@ -82,36 +101,70 @@ class Matcher:
     """Ranks employees for questions; holds the encoder and the indexes (caches of the database)."""
 
     def __init__(self, encoder: Encoder, index: VectorIndex, centroids: VectorIndex,
-                 lexical: LexicalIndex, weights: Weights | None = None):
+                 lexical: LexicalIndex, weights: Weights | None = None,
+                 detector: LanguageDetector | None = None, min_fit: float | None = None):
+        """detector: reads the question's language (None: every question is English); min_fit:
+        a fixed threshold instead of the encoder's calibration (MATCHMAKER_MIN_SCORE)."""
         self.encoder, self.index, self.centroids, self.lexical = encoder, index, centroids, lexical
         self.weights = weights or Weights()
+        self.detector, self.fixed_min_fit = detector, min_fit
         self._kinds: np.ndarray | None = None
         self._lock = threading.Lock()
 
-    def sync(self, session: Session) -> None:
-        """Bring the indexes up to the database (cheap when nothing changed)."""
-        sync_indexes(session, self.index, self.centroids, self.lexical)
+    def sync(self, session: Session) -> VectorSpace | None:
+        """Bring the indexes up to the database (cheap when nothing changed); refuse vectors
+        another model made. Returns the stored space (None: no vectors yet)."""
+        space = check_space(session, self.encoder)
+        sync_indexes(session, self.index, self.centroids, self.lexical,
+                     getattr(self.encoder, "blocks", None))
+        return space
+
+    def read(self, question: str) -> Reading:
+        """The question's language, and its vector as the encoder reads that language."""
+        chances = self.detector.probabilities(question) if self.detector else {}
+        english = chances.get("en", 0.0) if chances else 1.0
+        english = 0.0 if english < 0.01 else 1.0 if english > 0.99 else english
+        encode_query = getattr(self.encoder, "encode_query", None)
+        vector = (encode_query(question, english) if encode_query
+                  else self.encoder.encode([question])[0])
+        likeliest = max(chances, key=chances.get) if chances else None
+        clear = likeliest if likeliest and chances[likeliest] >= CLEAR_LANGUAGE else None
+        return Reading(vector, english, clear)
+
+    def threshold(self, english: float, space: VectorSpace | None = None) -> float:
+        """The fit below which nobody fits a question this English: the calibration stored
+        with the vectors (else the encoder's), unless a fixed threshold is configured."""
+        if self.fixed_min_fit is not None:
+            return self.fixed_min_fit
+        english_fit, other_fit = ((space.min_fit_english, space.min_fit_other) if space
+                                  else calibration(self.encoder))
+        return english * english_fit + (1 - english) * other_fit
 
     def rank(self, session: Session, question: str, limit: int = 10,
              language: str | None = None) -> Ranking:
-        """Active employees best placed to answer question (asked in language, when known),
-        best first."""
+        """Active employees best placed to answer question, best first. Its language is the
+        one detected when clear, else `language` (what the widget speaks), if given."""
         # Encode before the first query: on SQLite that query takes the write lock.
-        vector = self.encoder.encode([question])[0]
-        self.sync(session)
-        signals = self._signals(session, vector, question)
+        reading = self.read(question)
+        space = self.sync(session)
+        signals = self._signals(session, reading.vector, question)
         employees = {e.id: e for e in session.scalars(select(Employee).where(
             Employee.id.in_(signals.evidence), Employee.active.is_(True)))}
+        spoken = reading.language or language
+        min_fit = self.threshold(reading.english, space)
         if not employees:
-            return Ranking([], 0.0)
-        kinds = self.question_kinds(vector)
+            return Ranking([], 0.0, min_fit, reading.language)
+        kinds = self.question_kinds(reading.vector)
         outcomes = experience.outcomes(session, list(employees))
-        matches = [self._score(employee, signals, kinds, outcomes.get(eid), language)
+        # The cross-lingual weights apply to a question more likely not English than English:
+        # an English question the detector doubts a little keeps every signal.
+        english = 1.0 if reading.english >= 0.5 else reading.english
+        matches = [self._score(employee, signals, kinds, outcomes.get(eid), spoken, english)
                    for eid, employee in employees.items()]
         matches.sort(key=lambda m: (-m.score, m.employee_id))
         matches = self._break_ties(session, matches)[:limit]
         fit = max((m.fit for m in matches), default=0.0)
-        return Ranking(matches, fit)
+        return Ranking(matches, fit, min_fit, reading.language)
 
     def question_kinds(self, vector: np.ndarray) -> dict[str, float]:
         """Probabilities that the question is technical, commercial or support."""
@@ -155,15 +208,16 @@ class Matcher:
         return signals
 
     def _score(self, employee: Employee, signals: _Signals, kinds: dict[str, float],
-               outcome: experience.Outcome | None, language: str | None) -> Match:
+               outcome: experience.Outcome | None, language: str | None,
+               english: float = 1.0) -> Match:
         w = self.weights
         evidence = signals.evidence[employee.id]
         cosine, kind, history_item = evidence.passage or (signals.floor, "", None)
         role_kind = ROLE_KIND.get(employee.role)
         parts = {
-            "passage": w.passage * cosine,
+            "passage": w.passage * (english + (1 - english) * w.passage_other) * cosine,
             "gist": w.gist * evidence.gist,
-            "words": w.words * evidence.words,
+            "words": w.words * (english + (1 - english) * w.words_other) * evidence.words,
             "role": w.role * ((kinds[role_kind] - 1 / 3) if role_kind else 0.0),
             "experience": w.experience * experience.signal(employee, outcome),
             "language": -w.language * (not speaks(employee, language)),

@@ -35,7 +35,9 @@ class Policy:
     offer_timeout_s: float = 30.0
     presence_ttl_s: float = 60.0  # a connection without a heartbeat this long is dead
     rejoin_grace_s: float = 15.0  # a closed connection still counts this long (reloads)
-    min_fit: float = 0.3  # below this a person is never offered the question live
+    # Below this a person is never offered the question live, when the ranking does not say
+    # (a fixed MATCHMAKER_MIN_SCORE, or a bare list of matches as in tests).
+    min_fit: float = 0.3
     working_hours: bool = False  # also skip people outside their working hours
     max_candidates: int = 10
     max_question_chars: int = 2000

@@ -134,12 +134,14 @@ def playground():
     if question:
         with svc.transaction() as session:
             ranking = svc.matcher.rank(session, question, limit=svc.policy.max_candidates)
-            skips = offers.preview(session, ranking.matches, svc.policy, svc.clock())
+            skips = offers.preview(session, ranking.matches, ranking.min_fit, svc.policy,
+                                   svc.clock())
             rows = [(m, session.get(Employee, m.employee_id), skips[m.employee_id])
                     for m in ranking.matches]
-            kinds = svc.matcher.question_kinds(svc.encoder.encode([question])[0])
+            kinds = svc.matcher.question_kinds(svc.matcher.read(question).vector)
     return render_template("admin/playground.html", question=question, rows=rows,
-                           ranking=ranking, kinds=kinds, min_fit=svc.policy.min_fit)
+                           ranking=ranking, kinds=kinds,
+                           min_fit=ranking.min_fit if ranking else svc.policy.min_fit)
 
 
 @bp.get("/mail")

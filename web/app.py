@@ -7,10 +7,11 @@ from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from embeddings.encoder import SentenceTransformerEncoder
+from embeddings.language import shared_detector
+from embeddings.multilingual import make_encoder
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.models import utcnow
-from matchmaker.ports import Encoder, LexicalIndex, VectorIndex
+from matchmaker.ports import Encoder, LanguageDetector, LexicalIndex, VectorIndex
 from matchmaker.values import Policy
 
 from . import (
@@ -37,6 +38,7 @@ from .services import Services, make_matcher
 def create_app(
     overrides: dict | None = None, *, encoder: Encoder | None = None,
     index: VectorIndex | None = None, lexical: LexicalIndex | None = None, clock=utcnow,
+    detector: LanguageDetector | None = None,
 ) -> Flask:
     """Build the app: config from the environment (then overrides), services, routes, events."""
     settings = load_settings(overrides)
@@ -63,16 +65,19 @@ def create_app(
     )
     errors.refuse_reserved_events(socketio)
     engine = make_engine(settings.database_url)
-    encoder = offloaded(encoder or SentenceTransformerEncoder(settings.model), settings.async_mode)
+    encoder = offloaded(encoder or make_encoder(settings.model), settings.async_mode)
+    detector = detector or shared_detector(tuple(settings.languages.split()))
+    fixed_min_fit = settings.min_score or None  # 0: the model's calibration
     app.extensions["matchmaker"] = Services(
         settings=settings,
         engine=engine,
         transaction=make_transaction(engine),
         encoder=encoder,
-        matcher=make_matcher(encoder, index, lexical),
+        detector=detector,
+        matcher=make_matcher(encoder, index, lexical, detector=detector, min_fit=fixed_min_fit),
         policy=Policy(offer_timeout_s=settings.offer_timeout,
                       presence_ttl_s=settings.presence_ttl, rejoin_grace_s=settings.rejoin_grace,
-                      min_fit=settings.min_score, working_hours=settings.working_hours,
+                      min_fit=settings.min_score or 0.3, working_hours=settings.working_hours,
                       max_question_chars=settings.max_question_chars,
                       max_message_chars=settings.max_message_chars,
                       mail_enabled=bool(settings.smtp_host), mail_delay_s=settings.mail_delay),

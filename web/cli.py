@@ -19,7 +19,7 @@ from embeddings.index import FaissIndex
 from embeddings.lexical import BM25Index
 from matchmaker import demo, evaluation, importing, profiles, staff
 from matchmaker.db import make_engine, make_transaction
-from matchmaker.errors import InvalidInput
+from matchmaker.errors import InvalidInput, ModelMismatch
 from matchmaker.models import ACCESS_LEVELS, ROLES, Employee
 from matchmaker.routing import Weights
 
@@ -179,22 +179,51 @@ def eval_routing(experts: Path, questions: Path, out_of_scope: Path | None, as_j
         if result.errors:
             raise click.ClickException(f"{len(result.errors)} experts failed to import: "
                                        f"{result.errors[:3]}")
-        matcher = make_matcher(svc.encoder, weights=chosen)
+        matcher = make_matcher(svc.encoder, weights=chosen, detector=svc.detector,
+                               min_fit=svc.matcher.fixed_min_fit)
         with transaction() as session:
-            rankings, fits, latencies = evaluation.rank_with_matcher(session, matcher, asked)
-            _, outside_fits, _ = evaluation.rank_with_matcher(session, matcher, outside)
+            ranked = evaluation.rank_with_matcher(session, matcher, asked)
+            outside_ranked = evaluation.rank_with_matcher(session, matcher, outside)
         engine.dispose()
-    results = [
-        evaluation.score(rankings, asked, "matcher", latencies),
-        evaluation.score(evaluation.bm25_baseline(expert_rows, asked, BM25Index), asked, "bm25"),
-        evaluation.score(evaluation.embedding_baseline(expert_rows, asked, svc.encoder, FaissIndex),
-                         asked, "embedding"),
-        evaluation.score(evaluation.round_robin_baseline(expert_rows, asked), asked, "round_robin"),
+    systems = [
+        ("matcher", ranked.rankings, ranked.latencies),
+        ("bm25", evaluation.bm25_baseline(expert_rows, asked, BM25Index), None),
+        ("embedding", evaluation.embedding_baseline(expert_rows, asked, svc.encoder, FaissIndex,
+                                                    lambda text: matcher.read(text).vector),
+         None),
+        ("round_robin", evaluation.round_robin_baseline(expert_rows, asked), None),
     ]
-    oos = (evaluation.out_of_scope(fits, outside_fits, svc.policy.min_fit) if outside else None)
+    results = [evaluation.score(order, asked, name, lat) for name, order, lat in systems]
+    languages: dict[str, list] = {}
+    for name, order, lat in systems:
+        for lang, result in evaluation.score_by_language(order, asked, name, lat).items():
+            languages.setdefault(lang, []).append(result)
+    # Each question has its own threshold (the encoder's calibration for its language): the
+    # fallback decision is "best fit below it", i.e. a margin below 0.
+    groups = evaluation.by_language(asked) or {"all": list(range(len(asked)))}
+    margins = ranked.margins
+    fallback = {lang: evaluation.below([margins[i] for i in where], 0.0)
+                for lang, where in groups.items()}
+    oos = (evaluation.out_of_scope(margins, outside_ranked.margins, 0.0) if outside else None)
+    extra = {"encoder": getattr(svc.encoder, "spec", type(svc.encoder).__name__),
+             "dimension": svc.encoder.dimension,
+             "weights": {k: v for k, v in vars(chosen).items()},
+             "thresholds": [round(min(ranked.thresholds, default=0), 4),
+                            round(max(ranked.thresholds, default=0), 4)],
+             "threshold_for_10pct_in_scope": evaluation.threshold_for(ranked.fits, 0.10),
+             "language_detected": evaluation.detection_accuracy(
+                 asked, lambda text: matcher.read(text).language) if svc.detector else {}}
     _print_results(results, oos)
+    for lang, rs in languages.items():
+        click.echo(f"-- lang {lang}")
+        _print_results(rs, None)
+    if extra["language_detected"]:
+        click.echo("question language detected right (when clear): " + ", ".join(
+            f"{lang} {share:.3f}" for lang, share in extra["language_detected"].items()))
+    click.echo("in-scope questions below their threshold (general queue): " + ", ".join(
+        f"{lang} {share:.3f}" for lang, share in fallback.items()))
     if as_json:
-        click.echo(json.dumps(evaluation.report(results, oos)))
+        click.echo(json.dumps(evaluation.report(results, oos, languages, fallback, extra)))
 
 
 def _print_results(results, oos) -> None:
@@ -204,16 +233,27 @@ def _print_results(results, oos) -> None:
         latency = f"{r.p50_ms:>7} {r.p99_ms:>7}" if r.p50_ms is not None else f"{'':>7} {'':>7}"
         click.echo(f"{r.system:<12} {r.n:>5} {r.top1:>6.3f} {r.hit3:>6.3f} {r.mrr:>6.3f} {latency}")
     if oos:
-        click.echo(f"out of scope: AUROC {oos.auroc:.3f}; fallback below fit {oos.threshold}: "
+        click.echo(f"out of scope: AUROC {oos.auroc:.3f} (of the margin to each question's "
+                   "threshold); fallback below the threshold: "
                    f"precision {oos.precision:.3f}, recall {oos.recall:.3f} "
                    f"({oos.n_out_of_scope} out-of-scope, {oos.n_in_scope} in-scope questions)")
 
 
 @click.command("reembed")
 @with_appcontext
-def reembed():
+@click.option("--if-stale", is_flag=True,
+              help="Only when the stored vectors come from another model (what `make run` does).")
+def reembed(if_stale: bool = False):
     """Re-embed every profile and history item with the configured model (after switching it)."""
     svc = services()
+    if if_stale:
+        try:
+            with svc.transaction() as session:
+                profiles.check_space(session, svc.encoder)
+            click.echo("the stored vectors come from the configured model: nothing to re-embed")
+            return
+        except ModelMismatch as mismatch:
+            click.echo(f"{mismatch}: re-embedding now")
     with svc.transaction() as session:
         count = session.query(Employee).count()
         with click.progressbar(length=count, label="re-embedding", file=sys.stderr) as bar:

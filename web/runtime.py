@@ -19,19 +19,26 @@ log = logging.getLogger(__name__)
 
 
 class _ThreadPoolEncoder:
-    """Runs encode in gevent's native thread pool so one question never stalls every client."""
+    """Runs encoding in gevent's native thread pool so one question never stalls every client;
+    everything else the encoder says (its spec, dimension, calibration) is passed through."""
 
     def __init__(self, inner: Encoder):
         self.inner = inner
+        if hasattr(inner, "encode_query"):
+            self.encode_query = self._encode_query
 
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         import gevent
 
         return gevent.get_hub().threadpool.apply(self.inner.encode, (texts,))
+
+    def _encode_query(self, text: str, english: float) -> np.ndarray:
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(self.inner.encode_query, (text, english))
 
     def load(self) -> None:
         getattr(self.inner, "load", lambda: None)()
@@ -43,9 +50,10 @@ def offloaded(encoder: Encoder, async_mode: str) -> Encoder:
 
 
 def warm_up(app: Flask) -> None:
-    """Load the model before the first question, then freeze the heap so GC skips it."""
-    encoder = app.extensions["matchmaker"].encoder
-    getattr(encoder, "load", lambda: None)()
+    """Load the models before the first question, then freeze the heap so GC skips them."""
+    svc = app.extensions["matchmaker"]
+    for model in (svc.encoder, svc.detector):
+        getattr(model, "load", lambda: None)()
     # torch leaves ~450k long-lived objects; freezing them keeps full collections short.
     gc.collect()
     gc.freeze()

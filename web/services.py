@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from embeddings.index import FaissIndex
 from embeddings.lexical import BM25Index
 from matchmaker.db import Transaction
-from matchmaker.ports import Encoder, LexicalIndex, VectorIndex
+from matchmaker.ports import Encoder, LanguageDetector, LexicalIndex, VectorIndex
 from matchmaker.routing import Matcher, Weights
 from matchmaker.values import Policy
 
@@ -26,6 +26,7 @@ class Services:
     engine: Engine
     transaction: Transaction
     encoder: Encoder
+    detector: LanguageDetector | None
     matcher: Matcher
     policy: Policy
     socketio: SocketIO
@@ -38,6 +39,9 @@ def services() -> Services:
 
 
 def make_matcher(encoder: Encoder, index: VectorIndex | None = None,
-                 lexical: LexicalIndex | None = None, weights: Weights | None = None) -> Matcher:
+                 lexical: LexicalIndex | None = None, weights: Weights | None = None,
+                 detector: LanguageDetector | None = None, min_fit: float | None = None
+                 ) -> Matcher:
     """The matcher the app ranks with; the evaluation builds its own the same way."""
-    return Matcher(encoder, index or FaissIndex(), FaissIndex(), lexical or BM25Index(), weights)
+    return Matcher(encoder, index or FaissIndex(), FaissIndex(), lexical or BM25Index(), weights,
+                   detector=detector, min_fit=min_fit)

@@ -24,11 +24,13 @@ from .staff import (
     Presence,
     ProfilePassage,
     StaffSession,
+    VectorSpace,
 )
 
 __all__ = [
     "ACCESS_LEVELS", "MAX_CAPACITY", "ROLES", "Base", "Candidate", "ConsentDecision",
     "Conversation", "ConversationEvent", "ConversationKey", "Customer", "CustomerPresence",
     "Employee", "HistoryItem", "Message", "Offer", "OutboxMail", "PassageGeneration", "Presence",
-    "ProfilePassage", "Rating", "StaffSession", "UTCDateTime", "utcnow",
+    "ProfilePassage", "Rating", "StaffSession", "UTCDateTime", "VectorSpace",
+    "utcnow",
 ]

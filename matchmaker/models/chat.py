@@ -44,7 +44,11 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
     question: Mapped[str] = mapped_column(Text)
     page_url: Mapped[str] = mapped_column(String(2000), default="")
-    language: Mapped[str] = mapped_column(String(16), default="en")
+    language: Mapped[str] = mapped_column(String(16), default="en")  # the widget's
+    # The question's own language, when the detector was sure of it (what routing used).
+    question_language: Mapped[str | None] = mapped_column(String(16))
+    # Below this fit nobody fits the question (the encoder's calibration for its language).
+    min_fit: Mapped[float] = mapped_column(default=0.3, server_default="0.3")
     # Where replies to this conversation may be mailed: left with this question or later in
     # this conversation (never another conversation's address).
     reply_to: Mapped[str | None] = mapped_column(String(254))

@@ -83,6 +83,22 @@ class ProfilePassage(Base):
     employee: Mapped[Employee] = relationship(back_populates="passages")
 
 
+class VectorSpace(Base):
+    """Which model made the stored passage vectors (one row): ranking with another model's
+    question vectors would compare apples with pears, so it is refused until `reembed`."""
+
+    __tablename__ = "vector_space"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model: Mapped[str] = mapped_column(String(300))
+    dimension: Mapped[int] = mapped_column(Integer)
+    # The model's calibrated threshold on these vectors' cosine scale: for a question in English,
+    # and in another language (a question in between gets the mixture).
+    min_fit_english: Mapped[float] = mapped_column(default=0.3)
+    min_fit_other: Mapped[float] = mapped_column(default=0.3)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class PassageGeneration(Base):
     """Counts removals of profile passages (one row). With the highest passage id it tells a
     process whether its caches are current, only behind by new passages, or stale."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .flows import new_page, sign_in
+from .flows import new_page, open_console_available, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -51,3 +51,31 @@ def test_an_employee_switches_the_console_to_dutch(pages):
     expect(console.locator("#connection")).to_contain_text("Verbonden")
     console.reload()  # it is her account's choice now, not the page's
     expect(console.get_by_text("Beschikbaar voor nieuwe vragen")).to_be_visible()
+
+
+@pytest.mark.parametrize("language, question, asking, why", [
+    ("nl", "Mijn bankafschrift wordt niet automatisch afgestemd met mijn openstaande facturen. "
+           "Hoe los ik dat op?", "We vragen het aan", "Bank reconciliation support specialist"),
+    ("fr", "Mon relevé bancaire ne se rapproche pas automatiquement de mes factures ouvertes. "
+           "Comment faire ?", "Nous demandons à", "Bank reconciliation support specialist"),
+])
+def test_a_question_in_dutch_or_french_reaches_the_support_colleague_who_speaks_it(
+        pages, language, question, asking, why):
+    console = pages()
+    sign_in(console, "anouk@lumenledger.example")  # support; speaks Dutch and French
+    open_console_available(console)
+    other = pages()
+    sign_in(other, "liam@lumenledger.example")  # billing support; English only
+    open_console_available(other)
+    site = pages()
+    site.goto(f"/?lang={language}")
+    site.locator("#matchmaker-launcher").click()
+    widget = site.frame_locator("#matchmaker-widget-frame")
+    widget.locator("#mm-question").fill(question)
+    widget.locator("#mm-ask").click()
+    banner = widget.locator("#mm-asking")
+    expect(banner).to_contain_text(asking)
+    expect(banner).to_contain_text("Anouk Janssens")
+    expect(banner).to_contain_text(why)
+    expect(console.locator(".offer-card", has_text=question[:40])).to_be_visible()
+    expect(other.locator(".offer-card")).to_have_count(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 
 from embeddings.index import FaissIndex
 from embeddings.lexical import BM25Index
@@ -53,6 +54,13 @@ def staff(tx, encoder, clock) -> dict[str, int]:
         employees = [upsert_employee(session, r, clock(), PASSWORD)[0] for r in staff_records()]
         embed_employees(session, encoder, employees)
         return {e.email: e.id for e in employees}
+
+
+@pytest.fixture
+def staff_by_email(tx):
+    """E-mail → id of whatever staff a test embedded."""
+    with tx() as session:
+        return dict(session.execute(select(Employee.email, Employee.id)).all())
 
 
 def online(tx, clock, *employee_ids: int, available: bool = True) -> None:

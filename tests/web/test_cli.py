@@ -4,6 +4,7 @@ import json
 
 from matchmaker.models import Employee
 from tests.conftest import DATA
+from tests.fakes import HashingEncoder
 from web.cli import eval_routing, import_employees_command, reembed
 
 
@@ -75,3 +76,24 @@ def test_reembed_rebuilds_every_passage_with_the_current_model(app, svc, encoder
     with svc.transaction() as session:
         after = sorted((p.employee_id, p.kind, p.text) for p in session.query(ProfilePassage))
     assert after == before and encoder.calls
+
+
+class OtherModel(HashingEncoder):
+    spec = "another-model"
+
+
+def test_a_switched_model_is_refused_until_reembedded(database_url, app, clock):
+    from web import create_app
+
+    assert app.test_cli_runner().invoke(reembed, ["--if-stale"]).output.startswith(
+        "the stored vectors come from the configured model")
+    switched = create_app({"database_url": database_url, "secret_key": "s", "min_score": 0.05},
+                          encoder=OtherModel(), clock=clock)
+    refused = switched.test_client().post("/api/conversations", json={
+        "question": "webhook signature", "visitor_id": "visitor-0001"})
+    assert refused.status_code == 503 and refused.get_json()["error"] == "reembed_needed"
+    assert "flask --app web reembed" in refused.get_json()["message"]
+    result = switched.test_cli_runner().invoke(reembed, ["--if-stale"])
+    assert result.exit_code == 0 and "re-embedding now" in result.output
+    assert switched.test_client().post("/api/conversations", json={
+        "question": "webhook signature", "visitor_id": "visitor-0001"}).status_code == 201
