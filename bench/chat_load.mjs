@@ -132,10 +132,9 @@ async function main() {
       const e = employees[i % employees.length];
       const topic = e.expertise[Math.floor(i / employees.length) % e.expertise.length];
       try {
-        const r = await fetch(`${URL_}/api/conversations`, {
+        const r = await fetch(`${URL_}/api/v1/conversations`, {
           method: "POST", headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ question: `I have a question about ${topic}. Can you help?`,
-                                 visitor_id: `bench-visitor-${i}` }),
+          body: JSON.stringify({ question: `I have a question about ${topic}. Can you help?` }),
         });
         const c = await r.json();
         if (r.status !== 201 || c.status !== "offered") { setupFailed++; err(`ask:${c.status || c.error}`); continue; }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
 
 
 class Encoder(Protocol):
@@ -64,4 +66,12 @@ class LanguageDetector(Protocol):
 
     def probabilities(self, text: str) -> dict[str, float]:
         """P(language | text) by ISO 639-1 code."""
+        ...
+
+
+class CpuRunner(Protocol):
+    """Runs one CPU-bound call (password hashing) and returns its result: inline, or in a native
+    thread pool so that an event loop goes on serving every other client meanwhile."""
+
+    def __call__(self, fn: Callable[..., T], /, *args: Any) -> T:
         ...

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import signins
-from .accounts import hash_password
+from .accounts import hash_password, inline
 from .errors import InvalidInput, NotFound
 from .inputs import EMAIL
 from .models import ACCESS_LEVELS, MAX_CAPACITY, ROLES, Employee
+from .ports import CpuRunner
 
 _HOURS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 _LOCALE = re.compile(r"^([a-z]{2}(-[A-Z]{2})?)?\Z")
@@ -106,9 +107,11 @@ def find_employee(session: Session, fields: dict) -> Employee | None:
 
 
 def upsert_employee(
-    session: Session, record: dict, now: datetime, password: str | None = None
+    session: Session, record: dict, now: datetime, password: str | None = None,
+    run: CpuRunner = inline,
 ) -> tuple[Employee, bool]:
-    """Create or update the employee with this e-mail; True when the profile text changed."""
+    """Create or update the employee with this e-mail; True when the profile text changed.
+    A password is hashed where run does CPU work."""
     fields = validate_employee(record)
     employee = find_employee(session, fields)
     _refuse_email_clash(session, fields["email"], employee.id if employee else None)
@@ -121,19 +124,19 @@ def upsert_employee(
         for key, value in fields.items():
             setattr(employee, key, value)
     if password:
-        employee.password_hash = hash_password(password)
+        employee.password_hash = hash_password(password, run)
     session.flush()
     return employee, changed
 
 
-def change_password(session: Session, employee_id: int, password: str, now: datetime
-                    ) -> list[str]:
-    """Set a new password; every sign-in of this employee ends. Returns the console
-    connections to close."""
+def change_password(session: Session, employee_id: int, password: str, now: datetime,
+                    run: CpuRunner = inline) -> list[str]:
+    """Set a new password (hashed where run does CPU work); every sign-in of this employee
+    ends. Returns the console connections to close."""
     employee = session.get(Employee, employee_id)
     if employee is None:
         raise NotFound("no such employee")
-    employee.password_hash = hash_password(password)
+    employee.password_hash = hash_password(password, run)
     return signins.end_all(session, employee_id, now, "password_changed")
 
 
@@ -154,13 +157,14 @@ def update_employee(session: Session, employee_id: int, record: dict) -> tuple[E
 
 
 def create_employee(
-    session: Session, record: dict, now: datetime, password: str | None = None
+    session: Session, record: dict, now: datetime, password: str | None = None,
+    run: CpuRunner = inline,
 ) -> Employee:
     """Add a new employee; an e-mail already in use is an error, never a silent update."""
     email = validate_employee(record)["email"]
     if session.scalar(select(Employee.id).where(Employee.email == email)):
         raise InvalidInput("another employee has this e-mail", code="duplicate_email")
-    return upsert_employee(session, record, now, password)[0]
+    return upsert_employee(session, record, now, password, run)[0]
 
 
 def set_locale(session: Session, employee_id: int, locale: str) -> None:

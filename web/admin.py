@@ -68,7 +68,7 @@ def index():
 
 
 @bp.route("/employees/new", methods=["GET", "POST"])
-@bp.route("/employees/<int:employee_id>", methods=["GET", "POST"])
+@bp.route("/employees/<id:employee_id>", methods=["GET", "POST"])
 @require("admin")
 def edit(employee_id: int | None = None):
     svc = services()
@@ -108,7 +108,7 @@ def edit(employee_id: int | None = None):
     return redirect(url_for("admin.index"))
 
 
-@bp.post("/employees/<int:employee_id>/sign-out")
+@bp.post("/employees/<id:employee_id>/sign-out")
 @require("admin")
 def sign_out_everywhere(employee_id: int):
     """End every sign-in of this employee and close their consoles, on every worker."""

@@ -17,6 +17,7 @@ from matchmaker.values import Policy
 from . import (
     admin,
     api,
+    apidocs,
     auth,
     cli,
     console,
@@ -31,7 +32,8 @@ from . import (
 )
 from .config import INSTANCE_DIR, load_settings
 from .headers import SecurityHeaders
-from .runtime import offloaded
+from .runtime import cpu_runner, offloaded
+from .schemas import IdConverter
 from .services import Services, make_matcher
 
 
@@ -62,8 +64,9 @@ def create_app(
         # Only the namespaces with handlers (no anonymous default namespace); the browser
         # clients speak websocket only, so no long-polling bodies to bound or wait for.
         namespaces=["/customer", "/employee"], transports=["websocket"],
+        json=errors.PacketJSON,
     )
-    errors.refuse_reserved_events(socketio)
+    errors.guard_socketio(socketio)
     engine = make_engine(settings.database_url)
     encoder = offloaded(encoder or make_encoder(settings.model), settings.async_mode)
     detector = detector or shared_detector(tuple(settings.languages.split()))
@@ -73,6 +76,7 @@ def create_app(
         engine=engine,
         transaction=make_transaction(engine),
         encoder=encoder,
+        run_cpu=cpu_runner(settings.async_mode),
         detector=detector,
         matcher=make_matcher(encoder, index, lexical, detector=detector, min_fit=fixed_min_fit),
         policy=Policy(offer_timeout_s=settings.offer_timeout,
@@ -91,7 +95,9 @@ def create_app(
     auth.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
-    for blueprint in (auth.bp, api.bp, pages.bp, console.bp, marketing.bp, admin.bp, i18n.bp):
+    app.url_map.converters["id"] = IdConverter
+    for blueprint in (auth.bp, api.bp, apidocs.bp, pages.bp, console.bp, marketing.bp, admin.bp,
+                      i18n.bp):
         app.register_blueprint(blueprint)
     app.cli.add_command(cli.init_db)
     app.cli.add_command(cli.seed_demo)

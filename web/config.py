@@ -34,6 +34,7 @@ class Settings:
     max_payload_bytes: int = 256 * 1024
     max_question_chars: int = 2000
     max_message_chars: int = 4000
+    check_answers: bool = False  # check every JSON answer and event against its schema (tests)
     widget_origins: str = "*"  # sites that may embed the widget frame (space-separated)
     public_url: str = "http://127.0.0.1:5000"  # this server as customers reach it (mail links)
     smtp_host: str = ""  # unset: no e-mail; replies wait in the widget

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import request
 from flask import session as client_session
 from flask_socketio import ConnectionRefusedError, join_room
@@ -11,9 +13,27 @@ from matchmaker.errors import MatchmakerError
 from matchmaker.models import Conversation
 
 from . import live, payloads
-from .errors import RateLimited, StrictNamespace, ack_errors
+from .errors import RateLimited, StrictNamespace, on
 from .limits import retry_after
+from .schemas import (
+    AfterSeq,
+    ClosedAnswer,
+    Consent,
+    CustomerAuth,
+    CustomerSay,
+    CustomerTyping,
+    LeaveEmail,
+    Nothing,
+    Rate,
+    ReadAnswer,
+    ReadUpTo,
+    SaidAnswer,
+    SyncAnswer,
+    parse,
+)
 from .services import services
+
+log = logging.getLogger(__name__)
 
 _KEY = "customer_conversation_id"
 
@@ -33,17 +53,20 @@ class CustomerNamespace(StrictNamespace):
     """Events a customer's widget may send; nothing per client is kept on this object."""
 
     def on_connect(self, auth=None):
-        auth = auth if isinstance(auth, dict) else {}
         svc = services()
         try:
+            auth = parse(CustomerAuth, auth if isinstance(auth, dict) else {})
             with svc.transaction() as session:
                 conversation = conversations.conversation_by_token(
-                    session, auth.get("conversation_id"), auth.get("token"), svc.clock())
+                    session, auth.conversation_id, auth.token, svc.clock())
                 happened = visitors.widget_connected(session, conversation, request.sid,
                                                      svc.clock())
                 events = live.socket_events(session, happened)
         except MatchmakerError as error:
             raise ConnectionRefusedError(error.code) from None
+        except Exception:  # a database outage…: the widget is told, never left hanging
+            log.exception("a customer connect failed")
+            raise ConnectionRefusedError("unavailable") from None
         client_session[_KEY] = conversation.id
         join_room(live.conversation_room(conversation.id))
         live.emit_all(svc.socketio, events)
@@ -53,7 +76,7 @@ class CustomerNamespace(StrictNamespace):
         with svc.transaction() as session:
             visitors.widget_disconnected(session, request.sid, svc.clock())
 
-    @ack_errors
+    @on(Nothing)
     def on_heartbeat(self, data):
         svc = services()
         with svc.transaction() as session:
@@ -62,41 +85,41 @@ class CustomerNamespace(StrictNamespace):
         live.emit_all(svc.socketio, events)
         return {"ok": True}
 
-    @ack_errors
+    @on(AfterSeq, answers=SyncAnswer)
     def on_sync(self, data):
         """Everything after `after_seq`, and the conversation's state: resume without loss."""
         svc = services()
         with svc.transaction() as session:
             conversation = _mine(session)
             missed = conversations.messages_after(session, conversation.id,
-                                                  data.get("after_seq", 0))
+                                                  data.after_seq)
             return {"ok": True,
                     "conversation": payloads.customer_view(session, conversation, svc.policy),
                     "messages": [payloads.message(m) for m in missed]}
 
-    @ack_errors
+    @on(ReadUpTo, answers=ReadAnswer)
     def on_read(self, data):
         """The customer has seen the messages up to `seq` (the unread badge and mails)."""
         with services().transaction() as session:
             conversation = _mine(session)
-            read = visitors.mark_read(session, conversation, data.get("seq"))
+            read = visitors.mark_read(session, conversation, data.seq)
             return {"ok": True, "read_seq": read, "unread": visitors.unread(session, conversation)}
 
-    @ack_errors
+    @on(CustomerSay, answers=SaidAnswer)
     def on_say(self, data):
         svc = services()
         _limit("limit_messages", str(client_session[_KEY]), "customer")
         with svc.transaction() as session:
             conversation = _mine(session)
             message, happened = conversations.say(
-                session, conversation, "customer", data.get("body"), data.get("client_id"),
+                session, conversation, "customer", data.body, data.client_id,
                 svc.policy, svc.clock())
             events = live.socket_events(session, happened)
             ack = {"ok": True, "message": payloads.message(message)}
         live.emit_all(svc.socketio, events)
         return ack
 
-    @ack_errors
+    @on(CustomerTyping)
     def on_typing(self, data):
         svc = services()
         with svc.transaction() as session:
@@ -104,10 +127,10 @@ class CustomerNamespace(StrictNamespace):
         if recipient is not None:
             live.emit_all(svc.socketio, [live.to_employee(recipient, "typing", {
                 "conversation_id": client_session[_KEY], "author": "customer",
-                "typing": bool(data.get("typing"))})])
+                "typing": data.typing})])
         return {"ok": True}
 
-    @ack_errors
+    @on(Nothing, answers=ClosedAnswer)
     def on_close(self, data):
         svc = services()
         with svc.transaction() as session:
@@ -118,32 +141,32 @@ class CustomerNamespace(StrictNamespace):
         live.emit_all(svc.socketio, events)
         return {"ok": True, "conversation": view}
 
-    @ack_errors
+    @on(LeaveEmail)
     def on_leave_email(self, data):
         _limit("limit_email_changes", str(client_session[_KEY]))
         with services().transaction() as session:
-            conversations.leave_email(session, _mine(session), data.get("email"), data.get("name"))
+            conversations.leave_email(session, _mine(session), data.email, data.name)
         return {"ok": True}
 
-    @ack_errors
+    @on(Rate)
     def on_rate(self, data):
         svc = services()
         with svc.transaction() as session:
-            experience.rate_and_learn(session, svc.encoder, _mine(session), data.get("stars"),
-                                      data.get("comment"), svc.clock())
+            experience.rate_and_learn(session, svc.encoder, _mine(session), data.stars,
+                                      data.comment, svc.clock())
         return {"ok": True}
 
-    @ack_errors
+    @on(Nothing)
     def on_skip_rating(self, data):
         svc = services()
         with svc.transaction() as session:
             feedback.skip_rating(session, _mine(session), svc.clock())
         return {"ok": True}
 
-    @ack_errors
+    @on(Consent)
     def on_consent(self, data):
         svc = services()
         with svc.transaction() as session:
-            experience.decide_consent(session, _mine(session), data.get("granted"),
-                                      data.get("scope"), svc.clock())
+            experience.decide_consent(session, _mine(session), data.granted,
+                                      data.scope, svc.clock())
         return {"ok": True}

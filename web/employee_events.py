@@ -11,8 +11,22 @@ from matchmaker.errors import Unauthenticated
 from matchmaker.models import Employee
 
 from . import live, payloads
-from .errors import RateLimited, StrictNamespace, ack_errors
+from .errors import RateLimited, StrictNamespace, on
 from .limits import retry_after
+from .schemas import (
+    AcceptAnswer,
+    AvailabilityAnswer,
+    ConsoleSyncAnswer,
+    ConversationRef,
+    EmployeeSay,
+    EmployeeSync,
+    EmployeeTyping,
+    Nothing,
+    OfferRef,
+    SaidAnswer,
+    SetAvailability,
+    StateAnswer,
+)
 from .services import services
 
 
@@ -45,14 +59,14 @@ class EmployeeNamespace(StrictNamespace):
         with svc.transaction() as session:
             presence.disconnect(session, request.sid, svc.clock())
 
-    @ack_errors
+    @on(Nothing)
     def on_heartbeat(self, data):
         svc = services()
         with svc.transaction() as session:
             presence.touch(session, _my_id(), request.sid, svc.clock(), current_user.signin_id)
         return {"ok": True}
 
-    @ack_errors
+    @on(Nothing, answers=StateAnswer)
     def on_state(self, data):
         """Everything the console shows: me, open offers, live chats, the offline inbox."""
         with services().transaction() as session:
@@ -68,47 +82,47 @@ class EmployeeNamespace(StrictNamespace):
                 "inbox": [payloads.conversation(c) for c in workload.inbox(session, me.id)],
             }
 
-    @ack_errors
+    @on(SetAvailability, answers=AvailabilityAnswer)
     def on_set_availability(self, data):
         with services().transaction() as session:
-            me = workload.set_availability(session, _my_id(), data.get("available"),
-                                           data.get("capacity"))
+            me = workload.set_availability(session, _my_id(), data.available,
+                                           data.capacity)
             return {"ok": True, "available": me.available, "capacity": me.capacity}
 
-    @ack_errors
+    @on(OfferRef, answers=AcceptAnswer)
     def on_accept(self, data):
         svc = services()
         with svc.transaction() as session:
-            conversation, happened = offers.accept_offer(session, data.get("offer_id"), _my_id(),
+            conversation, happened = offers.accept_offer(session, data.offer_id, _my_id(),
                                                          svc.clock())
             events = live.socket_events(session, happened)
             ack = {"ok": True, "conversation": payloads.conversation(conversation)}
         live.emit_all(svc.socketio, events)
         return ack
 
-    @ack_errors
+    @on(OfferRef)
     def on_decline(self, data):
         svc = services()
         with svc.transaction() as session:
-            happened = offers.decline_offer(session, data.get("offer_id"), _my_id(),
+            happened = offers.decline_offer(session, data.offer_id, _my_id(),
                                             svc.policy, svc.clock())
             events = live.socket_events(session, happened)
         live.emit_all(svc.socketio, events)
         return {"ok": True}
 
-    @ack_errors
+    @on(EmployeeSync, answers=ConsoleSyncAnswer)
     def on_sync(self, data):
         with services().transaction() as session:
             me = _me(session)
             conversation = conversations.conversation_for_employee(
-                session, data.get("conversation_id"), me)
+                session, data.conversation_id, me)
             missed = conversations.messages_after(
-                session, conversation.id, data.get("after_seq", 0),
+                session, conversation.id, data.after_seq,
                 until=conversations.readable_until(session, conversation, me))
             return {"ok": True, "conversation": payloads.conversation(conversation),
                     "messages": [payloads.message(m) for m in missed]}
 
-    @ack_errors
+    @on(EmployeeSay, answers=SaidAnswer)
     def on_say(self, data):
         svc = services()
         wait = retry_after("limit_messages", str(_my_id()), "employee")
@@ -117,35 +131,35 @@ class EmployeeNamespace(StrictNamespace):
         with svc.transaction() as session:
             me = _me(session)
             conversation = conversations.conversation_for_employee(
-                session, data.get("conversation_id"), me)
+                session, data.conversation_id, me)
             message, happened = conversations.say(
-                session, conversation, "employee", data.get("body"), data.get("client_id"),
+                session, conversation, "employee", data.body, data.client_id,
                 svc.policy, svc.clock(), employee=me)
             events = live.socket_events(session, happened)
             ack = {"ok": True, "message": payloads.message(message)}
         live.emit_all(svc.socketio, events)
         return ack
 
-    @ack_errors
+    @on(EmployeeTyping)
     def on_typing(self, data):
         svc = services()
         with svc.transaction() as session:
             me = _me(session)
             conversation = conversations.conversation_for_employee(
-                session, data.get("conversation_id"), me)
+                session, data.conversation_id, me)
             recipient = conversations.typing_recipient(conversation, me)
         if recipient is not None:
             live.emit_all(svc.socketio, [live.to_customer(
-                recipient, "typing", {"author": "employee", "typing": bool(data.get("typing"))})])
+                recipient, "typing", {"author": "employee", "typing": data.typing})])
         return {"ok": True}
 
-    @ack_errors
+    @on(ConversationRef)
     def on_close(self, data):
         svc = services()
         with svc.transaction() as session:
             me = _me(session)
             conversation = conversations.conversation_for_employee(
-                session, data.get("conversation_id"), me)
+                session, data.conversation_id, me)
             happened = conversations.close_conversation(session, conversation, svc.clock(),
                                                         employee=me)
             events = live.socket_events(session, happened)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import json
 import logging
+import re
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext
 from flask_socketio import Namespace
 from socketio import packet
@@ -21,6 +23,9 @@ from matchmaker.errors import (
     Unauthenticated,
 )
 
+from . import schemas
+from .schemas import Answer, InvalidFields, Ok, Schema, answer, parse
+
 log = logging.getLogger(__name__)
 
 HTTP_STATUS = {InvalidInput: 400, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409,
@@ -35,7 +40,10 @@ def status_for(error: MatchmakerError) -> int:
 
 
 def error_body(error: MatchmakerError) -> dict:
-    return {"error": error.code, "message": str(error)}
+    body = {"error": error.code, "message": str(error)}
+    if isinstance(error, InvalidFields):
+        body["fields"] = error.fields
+    return body
 
 
 class RateLimited(Exception):
@@ -46,50 +54,89 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-def ack_errors(handler):
-    """Wrap a Socket.IO handler: payload must be an object; domain errors become error acks."""
+def on(schema: type[Schema], answers: type[Answer] = Ok):
+    """A Socket.IO handler: its payload parsed into the schema's command first; a bad payload,
+    a domain error or a rate limit becomes an error ack (the same body as over HTTP); the
+    answer is checked against `answers` where settings.check_answers asks for it."""
 
-    @functools.wraps(handler)
-    def wrapper(self, data=None, *args):
-        if data is None:
-            data = {}
-        if not isinstance(data, dict) or args:
-            return {"error": "invalid_payload", "message": "send one JSON object"}
-        try:
-            return handler(self, data)
-        except MatchmakerError as error:
-            return error_body(error)
-        except RateLimited as error:
-            return {"error": "rate_limited", "message": str(error),
-                    "retry_after": error.retry_after}
-        except Exception:
-            log.exception("event %s failed", handler.__name__)
-            return {"error": "internal", "message": "something went wrong; nothing was changed"}
+    def wrap(handler):
+        @functools.wraps(handler)
+        def wrapper(self, data=None, *args):
+            try:
+                if args:
+                    raise InvalidInput("send one JSON object", code="invalid_payload")
+                result = handler(self, parse(schema, data))
+            except MatchmakerError as error:
+                return error_body(error)
+            except RateLimited as error:
+                return {"error": "rate_limited", "message": str(error),
+                        "retry_after": error.retry_after}
+            except Exception:
+                log.exception("event %s failed", handler.__name__)
+                return {"error": "internal", "message": "something went wrong; nothing was changed"}
+            return checked(answers, result)
 
-    return wrapper
+        wrapper.schema, wrapper.answers = schema, answers
+        return wrapper
+
+    return wrap
+
+
+def checked(shape: type[Answer], body: dict) -> dict:
+    """body, checked against its schema when the settings ask (a mismatch raises: a bug)."""
+    if current_app.extensions["matchmaker"].settings.check_answers:
+        return answer(shape, body)
+    return body
 
 
 RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error", "error", "message"})
+_EVENT_ACK_ID = re.compile(r"^[25](?:\d+-)?(?:/[^,]*,)?(\d+)")  # EVENT or BINARY_EVENT
 
 
-def refuse_reserved_events(socketio) -> None:
-    """A client may not send an event named like one of Socket.IO's own (a fake `disconnect`
-    would reach the disconnect handler while the socket stays up): it gets an error ack and
-    reaches no handler. python-socketio has no switch for this, so its dispatch is wrapped."""
+class PacketJSON:
+    """The JSON module Socket.IO decodes packets with: too deep a nesting is bad JSON."""
+
+    dumps = staticmethod(json.dumps)
+    loads = staticmethod(schemas.loads)
+
+
+def guard_socketio(socketio) -> None:
+    """What no handler can answer gets an error ack rather than silence: a packet that does
+    not decode, an event that is no [name, ...] list, and an event named like one of
+    Socket.IO's own (a fake `disconnect` would reach the disconnect handler while the socket
+    stays up). python-socketio has no switch for these, so its dispatch is wrapped."""
     server = socketio.server
-    dispatch = server._handle_event
+    dispatch, receive = server._handle_event, server._handle_eio_message
 
-    def guarded(eio_sid, namespace, id, data):
-        if isinstance(data, list) and data and data[0] in RESERVED_EVENTS:
-            if id is not None:
-                server._send_packet(eio_sid, server.packet_class(
-                    packet.ACK, namespace=namespace or "/", id=id,
-                    data=[{"error": "reserved_event",
-                           "message": f"{data[0]!r} is reserved and cannot be sent"}]))
-            return None
+    def refuse(eio_sid, namespace, id, code, message):
+        if id is not None:
+            server._send_packet(eio_sid, server.packet_class(
+                packet.ACK, namespace=namespace or "/", id=id,
+                data=[{"error": code, "message": message}]))
+
+    def guarded_event(eio_sid, namespace, id, data):
+        if not isinstance(data, list) or not data or not isinstance(data[0], str):
+            return refuse(eio_sid, namespace, id, "invalid_payload",
+                          "an event is a list: its name, then one JSON object")
+        if data[0] in RESERVED_EVENTS:
+            return refuse(eio_sid, namespace, id, "reserved_event",
+                          f"{data[0]!r} is reserved and cannot be sent")
         return dispatch(eio_sid, namespace, id, data)
 
-    server._handle_event = guarded
+    def guarded_receive(eio_sid, data):
+        try:
+            return receive(eio_sid, data)
+        except ValueError as error:  # the packet did not decode
+            found = _EVENT_ACK_ID.match(data) if isinstance(data, str) else None
+            namespace = re.match(r"^[25](?:\d+-)?(/[^,]*),", data) if found else None
+            refuse(eio_sid, namespace.group(1) if namespace else "/",
+                   int(found.group(1)) if found else None, "invalid_payload",
+                   f"the event could not be read: {error}")
+            log.info("refused an undecodable Socket.IO packet: %s", error)
+
+    server._handle_event = guarded_event
+    server._handle_eio_message = guarded_receive
+    server.eio.on("message", guarded_receive)
 
 
 class StrictNamespace(Namespace):

@@ -42,7 +42,7 @@ def index():
         )
 
 
-@bp.get("/conversations/<int:conversation_id>")
+@bp.get("/conversations/<id:conversation_id>")
 @require("marketing")
 def conversation(conversation_id: int):
     with services().transaction() as session:

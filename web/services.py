@@ -1,4 +1,5 @@
-"""The services one app holds: transactions, encoder, index, policy and the clock."""
+"""The services one app holds: transactions, encoder, index, where CPU work runs, policy and the
+clock."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import Engine
 from embeddings.index import FaissIndex
 from embeddings.lexical import BM25Index
 from matchmaker.db import Transaction
-from matchmaker.ports import Encoder, LanguageDetector, LexicalIndex, VectorIndex
+from matchmaker.ports import CpuRunner, Encoder, LanguageDetector, LexicalIndex, VectorIndex
 from matchmaker.routing import Matcher, Weights
 from matchmaker.values import Policy
 
@@ -26,6 +27,7 @@ class Services:
     engine: Engine
     transaction: Transaction
     encoder: Encoder
+    run_cpu: CpuRunner  # password hashing: off the event loop under gevent
     detector: LanguageDetector | None
     matcher: Matcher
     policy: Policy

@@ -124,10 +124,10 @@ def sign_in(url: str, email: str, password: str = PASSWORD) -> requests.Session:
     return http
 
 
-def ask(url: str, question: str, visitor_id: str = "visitor-live-0001") -> dict:
+def ask(url: str, question: str) -> dict:
     """POST a question as the widget does; returns the created conversation (with its token)."""
-    response = requests.post(f"{url}/api/conversations",
-                             json={"question": question, "visitor_id": visitor_id}, timeout=WAIT)
+    response = requests.post(f"{url}/api/v1/conversations", json={"question": question},
+                             timeout=WAIT)
     assert response.status_code == 201, response.text
     return response.json()
 

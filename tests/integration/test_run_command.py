@@ -44,8 +44,8 @@ def test_the_flask_cli_migrates_seeds_and_serves_the_demo(tmp_path: Path):
         assert server.poll() is None, "serve exited instead of serving"
         home = requests.get(f"http://127.0.0.1:{port}/", timeout=5)
         assert home.ok and "/widget.js" in home.text
-        asked = requests.post(f"http://127.0.0.1:{port}/api/conversations", timeout=30, json={
-            "question": "How much does the Pro plan cost per user?", "visitor_id": "visitor-run1"})
+        asked = requests.post(f"http://127.0.0.1:{port}/api/v1/conversations", timeout=30, json={
+            "question": "How much does the Pro plan cost per user?"})
         assert asked.status_code == 201 and asked.json()["employee"]["name"] == "Sophie Brennan"
         with smtplib.SMTP("127.0.0.1", smtp_port, timeout=5) as smtp:  # as make run: mail caught
             smtp.sendmail("a@example.org", ["b@example.org"], b"Subject: caught\r\n\r\nhello")

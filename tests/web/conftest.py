@@ -25,8 +25,8 @@ def app_overrides() -> dict:
 @pytest.fixture
 def app(database_url, encoder, clock, app_overrides):
     app = create_app({"database_url": database_url, "secret_key": "test-secret",
-                      "min_score": 0.05, **GENEROUS_LIMITS, **app_overrides}, encoder=encoder,
-                     clock=clock)
+                      "min_score": 0.05, "check_answers": True, **GENEROUS_LIMITS,
+                      **app_overrides}, encoder=encoder, clock=clock)
     svc = app.extensions["matchmaker"]
     with svc.transaction() as session:
         employees = [upsert_employee(session, r, clock(), PASSWORD)[0] for r in staff_records()]
@@ -66,8 +66,8 @@ def login(client, email: str, password: str = PASSWORD):
 
 
 def ask(client, question="How do I verify the webhook signature?", **extra) -> dict:
-    response = client.post("/api/conversations",
-                           json={"question": question, "visitor_id": "visitor-0001"} | extra)
+    """Ask as a widget does (extra: name, email, visitor — the token an earlier answer gave)."""
+    response = client.post("/api/v1/conversations", json={"question": question} | extra)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 

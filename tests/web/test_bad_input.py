@@ -15,24 +15,26 @@ def counts(svc):
 
 
 @pytest.mark.parametrize("body, code", [
-    ({"question": "", "visitor_id": "visitor-0001"}, "empty_question"),
-    ({"question": "   ", "visitor_id": "visitor-0001"}, "empty_question"),
-    ({"question": "x" * 2001, "visitor_id": "visitor-0001"}, "question_too_long"),
-    ({"question": "hi", "visitor_id": "no"}, "invalid_visitor"),
-    ({"question": "hi", "visitor_id": "visitor-0001", "email": "nope"}, "invalid_email"),
-    ({"question": "hi", "visitor_id": "visitor-0001", "name": ["x"]}, "invalid_payload"),
-    ({"question": 42, "visitor_id": "visitor-0001"}, "empty_question"),
+    ({"question": ""}, "empty_question"),
+    ({"question": "   "}, "empty_question"),
+    ({"question": "x" * 2001}, "question_too_long"),
+    ({"question": "hi", "visitor": "not a token"}, "invalid_visitor"),
+    ({"question": "hi", "email": "nope"}, "invalid_email"),
+    ({"question": "hi", "name": ["x"]}, "invalid_payload"),
+    ({"question": 42}, "invalid_payload"),
+    ({"question": "hi", "visitor_id": "visitor-0001"}, "invalid_payload"),  # unknown field
+    ({}, "invalid_payload"),
     ([1, 2, 3], "invalid_payload"),
 ])
 def test_a_bad_question_is_refused_with_a_code(app, svc, body, code):
-    response = app.test_client().post("/api/conversations", json=body)
+    response = app.test_client().post("/api/v1/conversations", json=body)
     assert response.status_code == 400
     assert response.get_json()["error"] == code
     assert counts(svc) == (0, 0, 0)
 
 
 def test_malformed_json_is_refused(app, svc):
-    response = app.test_client().post("/api/conversations", data="{not json",
+    response = app.test_client().post("/api/v1/conversations", data="{not json",
                                       content_type="application/json")
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_payload"
     assert counts(svc) == (0, 0, 0)
@@ -40,7 +42,7 @@ def test_malformed_json_is_refused(app, svc):
 
 def test_an_oversized_request_body_is_refused(app, svc):
     response = app.test_client().post(
-        "/api/conversations", json={"question": "x" * 300_000, "visitor_id": "visitor-0001"})
+        "/api/v1/conversations", json={"question": "x" * 300_000})
     assert response.status_code == 413
     assert response.get_json()["error"] == "request_entity_too_large"
     assert counts(svc) == (0, 0, 0)
@@ -133,14 +135,16 @@ def test_accepting_someone_elses_offer_is_refused(app, console, svc):
 def test_an_employee_cannot_read_or_write_a_conversation_not_theirs(chat, console):
     _, _, asked = chat
     sales = console("sales@example.test")
-    for event in ("sync", "say", "close", "typing"):
-        ack = sales.emit(event, {"conversation_id": asked["id"], "body": "hi", "client_id": "s1",
-                                 "after_seq": 0}, namespace=EMP, callback=True)
+    for event, payload in (("sync", {"after_seq": 0}), ("say", {"body": "hi", "client_id": "s1"}),
+                           ("close", {}), ("typing", {"typing": True})):
+        ack = sales.emit(event, {"conversation_id": asked["id"], **payload}, namespace=EMP,
+                         callback=True)
         assert ack["error"] == "not_found", event
 
 
 @pytest.mark.parametrize("event, payload, code", [
-    ("rate", {"stars": 9}, "not_closed"),
+    ("rate", {"stars": 9}, "invalid_stars"),
+    ("rate", {"stars": 5}, "not_closed"),
     ("consent", {"granted": "yes"}, "invalid_consent"),
     ("leave_email", {"email": "not an email"}, "invalid_email"),
     ("sync", {"after_seq": -1}, "invalid_payload"),
@@ -167,9 +171,10 @@ def test_a_declined_offer_gives_no_further_access(app, console, customer):
     dev.emit("decline", {"offer_id": offer_id}, namespace=EMP, callback=True)
     sales.emit("accept", {"offer_id": events(sales, EMP, "offered")[0]["offer_id"]},
                namespace=EMP, callback=True)
-    for event in ("sync", "typing", "say"):
-        ack = dev.emit(event, {"conversation_id": asked["id"], "body": "x", "client_id": "d1"},
-                       namespace=EMP, callback=True)
+    for event, payload in (("sync", {}), ("typing", {"typing": True}),
+                           ("say", {"body": "x", "client_id": "d1"})):
+        ack = dev.emit(event, {"conversation_id": asked["id"], **payload}, namespace=EMP,
+                       callback=True)
         assert ack["error"] == "not_found", event
 
 

@@ -89,11 +89,11 @@ def test_a_switched_model_is_refused_until_reembedded(database_url, app, clock):
         "the stored vectors come from the configured model")
     switched = create_app({"database_url": database_url, "secret_key": "s", "min_score": 0.05},
                           encoder=OtherModel(), clock=clock)
-    refused = switched.test_client().post("/api/conversations", json={
-        "question": "webhook signature", "visitor_id": "visitor-0001"})
+    refused = switched.test_client().post("/api/v1/conversations", json={
+        "question": "webhook signature"})
     assert refused.status_code == 503 and refused.get_json()["error"] == "reembed_needed"
     assert "flask --app web reembed" in refused.get_json()["message"]
     result = switched.test_cli_runner().invoke(reembed, ["--if-stale"])
     assert result.exit_code == 0 and "re-embedding now" in result.output
-    assert switched.test_client().post("/api/conversations", json={
-        "question": "webhook signature", "visitor_id": "visitor-0001"}).status_code == 201
+    assert switched.test_client().post("/api/v1/conversations", json={
+        "question": "webhook signature"}).status_code == 201

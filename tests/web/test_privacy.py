@@ -27,8 +27,7 @@ def learned_conversation(app, console, customer) -> int:
     """Customer A asks with personal data; Dana answers; A rates 5 stars and allows quoting
     without personal details (a refusal would keep the matcher from learning it at all)."""
     dana = console("dev@example.test")
-    asked = ask(app.test_client(), question=FIRST, name=NAME, email=EMAIL,
-                visitor_id="visitor-first-customer")
+    asked = ask(app.test_client(), question=FIRST, name=NAME, email=EMAIL)
     widget = customer(asked)
     offer_id = events(dana, EMP, "offered")[0]["offer_id"]
     assert dana.emit("accept", {"offer_id": offer_id}, namespace=EMP, callback=True)["ok"]
@@ -50,8 +49,7 @@ def test_a_learned_conversations_personal_data_reaches_nobody_outside_it(
         client.get_received(EMP)  # only what happens from now on counts
 
     http = app.test_client()
-    asked = http.post("/api/conversations", json={"question": SECOND,
-                                                  "visitor_id": "visitor-second-customer"})
+    asked = http.post("/api/v1/conversations", json={"question": SECOND})
     assert asked.status_code == 201
     second = asked.get_json()
     widget = customer(second)
@@ -84,7 +82,7 @@ def test_a_learned_conversations_personal_data_reaches_nobody_outside_it(
 def test_a_refused_consent_keeps_the_customers_words_out_of_the_matcher(
         app, svc, console, customer):
     dana = console("dev@example.test")
-    asked = ask(app.test_client(), question=FIRST, visitor_id="visitor-first-customer")
+    asked = ask(app.test_client(), question=FIRST)
     widget = customer(asked)
     dana.emit("accept", {"offer_id": events(dana, EMP, "offered")[0]["offer_id"]}, namespace=EMP,
               callback=True)

@@ -12,7 +12,7 @@ HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/widget", "/widget.js", "/healthz",
-                                  "/api/conversations", "/static/app.css", "/nowhere",
+                                  "/api/v1/conversations", "/static/app.css", "/nowhere",
                                   "/socket.io/?EIO=4&transport=polling"])
 def test_every_response_carries_the_security_headers(app, path):
     response = app.test_client().get(path)
@@ -131,12 +131,11 @@ class TestRateLimits:
 
     def test_a_flood_of_questions_from_one_address_is_refused(self, app, svc):
         client = app.test_client()
-        codes = [client.post("/api/conversations", json={
-            "question": f"webhook signature {i}", "visitor_id": f"visitor-{i:05d}"}).status_code
+        codes = [client.post("/api/v1/conversations", json={
+            "question": f"webhook signature {i}"}).status_code
             for i in range(5)]
         assert codes == [201, 201, 201, 429, 429]
-        refused = client.post("/api/conversations", json={"question": "again",
-                                                          "visitor_id": "visitor-00009"})
+        refused = client.post("/api/v1/conversations", json={"question": "again"})
         assert refused.get_json()["error"] == "rate_limited"
         assert int(refused.headers["Retry-After"]) > 0
         from matchmaker.models import Conversation

@@ -90,6 +90,7 @@ const EN = {
   error_question_too_long: "That question is too long.",
   error_invalid_link: "This link is not valid. Ask your question again and we will find someone.",
   error_link_expired: "This link has expired. Ask your question again and we will find someone.",
+  error_rate_limited: "That was a lot at once. Please wait a moment, then try again — nothing you wrote is lost.",
   error_offline: "You are offline; try again in a moment.",
   error_timeout: "No answer from the server; try again.",
 };
@@ -177,6 +178,7 @@ const NL = {
   error_question_too_long: "Die vraag is te lang.",
   error_invalid_link: "Deze link is niet geldig. Stel je vraag opnieuw en we zoeken iemand.",
   error_link_expired: "Deze link is verlopen. Stel je vraag opnieuw en we zoeken iemand.",
+  error_rate_limited: "Dat was veel tegelijk. Wacht even en probeer het dan opnieuw — er gaat niets verloren.",
   error_offline: "Je bent offline; probeer het zo opnieuw.",
   error_timeout: "Geen antwoord van de server; probeer het opnieuw.",
 };
@@ -264,6 +266,7 @@ const FR = {
   error_question_too_long: "Cette question est trop longue.",
   error_invalid_link: "Ce lien n’est pas valide. Posez à nouveau votre question et nous trouverons quelqu’un.",
   error_link_expired: "Ce lien a expiré. Posez à nouveau votre question et nous trouverons quelqu’un.",
+  error_rate_limited: "Cela fait beaucoup d’un coup. Patientez un instant, puis réessayez — rien de ce que vous avez écrit n’est perdu.",
   error_offline: "Vous êtes hors ligne ; réessayez dans un instant.",
   error_timeout: "Pas de réponse du serveur ; veuillez réessayer.",
 };
@@ -351,6 +354,7 @@ const DE = {
   error_question_too_long: "Diese Frage ist zu lang.",
   error_invalid_link: "Dieser Link ist ungültig. Stellen Sie Ihre Frage erneut, und wir finden jemanden.",
   error_link_expired: "Dieser Link ist abgelaufen. Stellen Sie Ihre Frage erneut, und wir finden jemanden.",
+  error_rate_limited: "Das war viel auf einmal. Bitte warten Sie einen Moment und versuchen Sie es dann erneut – nichts von dem, was Sie geschrieben haben, geht verloren.",
   error_offline: "Sie sind offline; versuchen Sie es gleich noch einmal.",
   error_timeout: "Keine Antwort vom Server; bitte versuchen Sie es erneut.",
 };

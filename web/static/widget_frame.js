@@ -22,7 +22,7 @@ const MAX_MESSAGE = CONFIG.max_message_chars;
 
 const root = document.getElementById("mm-widget");
 const params = new URLSearchParams(location.search);
-const PAGE_URL = params.get("page") || "";
+const PAGE_URL = (params.get("page") || "").slice(0, 2048); // what the API keeps
 // The language: the script tag's data-lang or the host page's lang (passed as ?lang), then the
 // browser's languages, then English.
 const LANGUAGE = setLanguage(pickLanguage(params.get("lang"), navigator.languages || [], "en"));
@@ -81,13 +81,15 @@ function writeStore(key, value) {
   }
 }
 
-function visitorId() {
-  let id = readStore(VISITOR_KEY);
-  if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
-    id = randomId(24);
-    writeStore(VISITOR_KEY, id);
-  }
-  return id;
+/** The signed visitor token the server gave this browser with its first answer (none yet:
+ * the server makes one). It is not something the browser can invent or borrow. */
+function visitorToken() {
+  const token = readStore(VISITOR_KEY);
+  return token && /^[A-Za-z0-9._~+/=-]{1,512}$/.test(token) ? token : null;
+}
+
+function keepVisitor(body) {
+  if (body && typeof body.visitor === "string") writeStore(VISITOR_KEY, body.visitor);
 }
 
 function loadConversation() {
@@ -269,14 +271,15 @@ async function ask({ question, name, email, button, error, counter }) {
   button.textContent = t("asking_button");
   state.contact = { name: name.value.trim(), email: email.value.trim() };
   try {
-    const response = await fetch("/api/conversations", {
+    const response = await fetch("/api/v1/conversations", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({ question: text, visitor_id: visitorId(), name: state.contact.name,
+      body: JSON.stringify({ question: text, visitor: visitorToken(), name: state.contact.name,
         email: state.contact.email, page_url: PAGE_URL, language: LANGUAGE }),
     });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new ServerError(body, response.status);
+    keepVisitor(body);
     started(body);
   } catch (err) {
     showError(failure(err));
@@ -314,7 +317,7 @@ function started(body) {
 async function resumeByLink(link) {
   history.replaceState(null, "", location.pathname + location.search.replace(/([?&])resume=[^&]*&?/, "$1").replace(/[?&]$/, ""));
   try {
-    const response = await fetch("/api/conversations/resume", {
+    const response = await fetch("/api/v1/conversations/resume", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify({ link }),
@@ -543,6 +546,13 @@ function settlePending(msg) {
   if (node) node.remove();
 }
 
+/** Too many at once: the message stays queued, says so, and goes when the server allows. */
+function holdPending(pending, ack) {
+  const node = pendingElement(pending.client_id);
+  if (node) node.querySelector(".mm-meta").textContent = errorText(ack);
+  setTimeout(() => emitSay(pending), Math.max(1, Number(ack.retry_after) || 1) * 1000);
+}
+
 function failPending(pending, ack) {
   state.conversation.pending = state.conversation.pending.filter((p) => p !== pending);
   saveConversation();
@@ -575,6 +585,7 @@ function sendFromComposer(input, counter) {
 function emitSay(pending) {
   sendUntilAnswered("say", { body: pending.body, client_id: pending.client_id }, pending, (ack) => {
     if (ack && ack.ok) renderMessage(ack.message);
+    else if (ack && ack.error === "rate_limited") holdPending(pending, ack);
     else failPending(pending, ack);
   });
 }
@@ -798,7 +809,6 @@ async function onConnect() {
 /* ---------- start ---------- */
 
 buildShell();
-visitorId(); // one stable id per browser, created on first load
 if (RESUME) {
   showChat();
   showWaiting(false);

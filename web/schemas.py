@@ -1,0 +1,469 @@
+"""The edge's schemas (pydantic): every HTTP body and Socket.IO payload is parsed into a typed
+command before the domain sees it, and every JSON answer is checked against its shape on the way
+out. The OpenAPI and AsyncAPI documents are generated from these classes (web/apidocs.py).
+
+Here: structure and safety (types, text without NUL or unpaired surrogates, bounded sizes, ids
+and patterns). The product's own rules (an empty question, the configured maximum length, an
+e-mail address that cannot be right) stay in matchmaker/, with their own error codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from werkzeug.routing import IntegerConverter
+
+from matchmaker.errors import InvalidInput
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
+MAX_TEXT = 100_000  # a hard cap; the configured limits (max_question_chars…) are the domain's
+_UNSAFE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def _safe(text: str) -> str:
+    """Refuse NUL (PostgreSQL cannot store it) and lone surrogates (no UTF-8 can encode them)."""
+    found = _UNSAFE.search(text)
+    if found:
+        what = "a NUL character" if found.group() == "\x00" else "an unpaired surrogate"
+        raise ValueError(f"text may not contain {what}")
+    return text
+
+
+def Text(max_length: int = MAX_TEXT, **field) -> Any:  # noqa: N802 (a type, by use)
+    return Annotated[str, Field(max_length=max_length, **field), AfterValidator(_safe)]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class IdConverter(IntegerConverter):
+    """<id:name> in a route: a database id, 1 to MAX_ID; anything else is simply not found
+    (PostgreSQL would fail on a number beyond its column)."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, min=1, max=MAX_ID)
+
+
+Seq = Annotated[int, Field(ge=0, le=MAX_ID)]
+ClientId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+                                description="The sender's own id for this message: a resend "
+                                            "with the same id stores nothing twice.")]
+Language = Annotated[str, Field(pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$",
+                                description="A BCP 47 tag such as nl or nl-BE.")]
+Token = Annotated[str, Field(pattern=r"^[A-Za-z0-9._~+/=-]{1,512}$")]
+Timestamp = Annotated[str, Field(description="ISO 8601 with offset (UTC).")]
+
+
+class Schema(BaseModel):
+    """A payload: strict types (no "3" for 3, no 1 for true), unknown fields refused, and
+    field-specific error codes where the API has them."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, hide_input_in_errors=True)
+    codes: ClassVar[dict[str, str]] = {}
+
+
+class Answer(BaseModel):
+    """A JSON answer: checked on the way out, so its schema is never a guess."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------------------- HTTP, requests
+
+class AskRequest(Schema):
+    """A customer's question from the widget."""
+
+    question: Text(description="The question (the domain refuses empty or over the configured "
+                               "maximum, 2,000 characters by default).")
+    visitor: Token | None = Field(None, description="The visitor token this server issued with "
+                                                    "an earlier answer (see `visitor`), if any.")
+    name: Text(200) | None = None
+    email: Text(254) | None = None
+    page_url: Text(2048) | None = None
+    language: Language | None = Field(None, description="What the widget speaks; the question's "
+                                                        "detected language takes precedence.")
+    codes: ClassVar[dict[str, str]] = {"visitor": "invalid_visitor", "email": "invalid_email"}
+
+
+class ResumeRequest(Schema):
+    """A link from a reply mail, opened in a widget."""
+
+    link: Token = Field(description="The #mm-resume= token from the mail's link.")
+    codes: ClassVar[dict[str, str]] = {"link": "invalid_link"}
+
+
+# ---------------------------------------------------------------------------- answers
+
+Status = Literal["waiting", "offered", "active", "offline", "closed"]
+Author = Literal["customer", "employee"]
+
+class Person(Answer):
+    name: str
+    title: str | None
+    team: str | None
+
+
+class ConsentQuestion(Answer):
+    """The consent question in the server's words (recorded with each decision)."""
+
+    scope: str
+    wording: str
+    language: str
+
+
+class CustomerView(Answer):
+    """What the widget needs to show a conversation (also the `sync` answer's `conversation`)."""
+
+    id: int
+    status: Status
+    last_seq: int
+    employee: Person | None
+    asking: Person | None
+    reason: str = Field(description="Why `asking` was chosen: their own profile's words.")
+    answered_similar: bool
+    why: str | None = Field(description="Why nobody can chat now (a curated reason), if so.")
+    queued_seq: int | None
+    answered: bool
+    mail: bool
+    feedback: Literal["rated", "skipped", "due"] | None = Field(
+        description="Where the rating stands; null while the conversation cannot be rated.")
+    consent: bool | None
+    consent_question: ConsentQuestion
+    email_left: bool
+    unread: int
+    read_seq: int
+
+
+class ConversationOpened(CustomerView):
+    """A conversation just opened or reopened: its view and the widget's credentials."""
+
+    token: str = Field(description="The conversation's secret: authenticates /customer.")
+    visitor: str | None = Field(None, description="This browser's signed visitor token: send it "
+                                                  "with the next question.")
+
+
+class ErrorAnswer(Answer):
+    """Every error, over HTTP and in Socket.IO acks: a stable code and a sentence."""
+
+    error: str = Field(description="A stable code, e.g. invalid_payload, rate_limited.")
+    message: str
+    fields: list[FieldProblem] | None = None
+    retry_after: int | None = Field(None, description="Seconds to wait (rate_limited).")
+
+
+class FieldProblem(Answer):
+    field: str
+    problem: str
+
+
+ErrorAnswer.model_rebuild()
+
+
+# ---------------------------------------------------------------------------- Socket.IO
+
+class CustomerAuth(Schema):
+    """The /customer connect's auth: the conversation and its secret token."""
+
+    conversation_id: Id
+    token: Token
+
+
+class Nothing(Schema):
+    """An event that carries no data ({} or none)."""
+
+
+class AfterSeq(Schema):
+    after_seq: Seq = Field(0, description="The last seq this client has; the answer holds what "
+                                          "came after.")
+
+
+class ReadUpTo(Schema):
+    seq: Seq
+
+
+class CustomerSay(Schema):
+    body: Text(description="The message (the domain refuses empty or over the configured "
+                           "maximum, 4,000 characters by default).")
+    client_id: ClientId | None = None
+    codes: ClassVar[dict[str, str]] = {"client_id": "invalid_client_id"}
+
+
+class CustomerTyping(Schema):
+    typing: bool
+
+
+class LeaveEmail(Schema):
+    email: Text(254)
+    name: Text(200) | None = None
+    codes: ClassVar[dict[str, str]] = {"email": "invalid_email"}
+
+
+class Rate(Schema):
+    stars: int = Field(ge=1, le=5)
+    comment: Text(2000) | None = None
+    codes: ClassVar[dict[str, str]] = {"stars": "invalid_stars", "comment": "invalid_comment"}
+
+
+class Consent(Schema):
+    granted: bool
+    scope: Literal["quote_anonymised", "quote_named"] | None = None
+    codes: ClassVar[dict[str, str]] = {"granted": "invalid_consent", "scope": "invalid_scope"}
+
+
+class SetAvailability(Schema):
+    available: bool | None = None
+    capacity: int | None = Field(None, ge=0, le=1000)
+    codes: ClassVar[dict[str, str]] = {"capacity": "invalid_capacity"}
+
+
+class OfferRef(Schema):
+    offer_id: Id
+
+
+class ConversationRef(Schema):
+    conversation_id: Id
+
+
+class EmployeeSync(ConversationRef):
+    after_seq: Seq = 0
+
+
+class EmployeeSay(ConversationRef, CustomerSay):
+    pass
+
+
+class EmployeeTyping(ConversationRef):
+    typing: bool
+
+
+class Message(Answer):
+    conversation_id: int
+    seq: int
+    author: Author
+    body: str
+    client_id: str | None
+    at: Timestamp
+
+
+class ConsoleConversation(Answer):
+    """A conversation as a console lists it."""
+
+    id: int
+    status: Status
+    question: str
+    customer_name: str | None
+    customer_email: str | None
+    customer_present: bool
+    page_url: str
+    employee: Person | None
+    employee_id: int | None
+    created_at: Timestamp
+    last_seq: int
+    rating: int | None
+    consent: bool | None
+
+
+class Similar(Answer):
+    conversation_id: int
+    at: Timestamp
+
+
+class OfferView(Answer):
+    """An offer as the console shows it (only its owner sees `similar_conversation`)."""
+
+    offer_id: int
+    conversation_id: int
+    question: str
+    reason: str
+    answered_similar: bool
+    similar_conversation: Similar | None
+    customer_name: str | None
+    page_url: str
+    messages: int
+    previous: Person | None
+    offered_at: Timestamp
+    expires_at: Timestamp
+
+
+class Me(Answer):
+    id: int
+    name: str
+    available: bool
+    capacity: int
+
+
+class Ok(Answer):
+    ok: Literal[True]
+
+
+class SyncAnswer(Ok):
+    conversation: CustomerView
+    messages: list[Message]
+
+
+class ReadAnswer(Ok):
+    read_seq: int
+    unread: int
+
+
+class SaidAnswer(Ok):
+    message: Message
+
+
+class ClosedAnswer(Ok):
+    conversation: CustomerView
+
+
+class StateAnswer(Ok):
+    me: Me
+    offers: list[OfferView]
+    conversations: list[ConsoleConversation]
+    inbox: list[ConsoleConversation]
+
+
+class AvailabilityAnswer(Ok):
+    available: bool
+    capacity: int
+
+
+class AcceptAnswer(Ok):
+    conversation: ConsoleConversation
+
+
+class ConsoleSyncAnswer(Ok):
+    conversation: ConsoleConversation
+    messages: list[Message]
+
+
+# What the server emits, per namespace: the payload's schema and when it is sent.
+class Asking(Answer):
+    employee: Person | None
+    reason: str
+    answered_similar: bool
+    rerouted: bool
+
+
+class Unavailable(Answer):
+    best: Person | None
+    why: str
+    mail: bool
+    email_left: bool
+    seq: int
+
+
+class Joined(Answer):
+    employee: Person | None
+
+
+class ClosedEvent(Answer):
+    conversation_id: int
+    by: str
+
+
+class Left(Answer):
+    conversation_id: int
+    employee: Person | None
+    reason: str | None
+
+
+class Typing(Answer):
+    conversation_id: int | None = None
+    author: Author
+    typing: bool
+
+
+class OfferClosed(Answer):
+    offer_id: int
+    outcome: str
+
+
+class Claimed(Answer):
+    conversation_id: int
+    employee: Person | None
+
+
+class CustomerPresence(Answer):
+    conversation_id: int
+    present: bool
+
+
+SERVER_EVENTS: dict[str, dict[str, tuple[type[Answer], str]]] = {
+    "/customer": {
+        "asking": (Asking, "Someone is being asked to take the question, and why them."),
+        "accepted": (Joined, "They accepted: the live chat begins."),
+        "unavailable": (Unavailable, "Nobody can take it live; who will answer later."),
+        "said": (Message, "A stored message (the customer's own ones too: every tab)."),
+        "typing": (Typing, "The employee is typing, or stopped."),
+        "left": (Left, "The employee had to leave; the question is routed again."),
+        "closed": (ClosedEvent, "The conversation ended."),
+    },
+    "/employee": {
+        "offered": (OfferView, "A question offered to this employee."),
+        "offer_closed": (OfferClosed, "An offer was accepted, declined or expired."),
+        "assigned": (ConsoleConversation, "A conversation this employee now has."),
+        "inbox": (ConsoleConversation, "A question to answer later (own inbox or general)."),
+        "claimed": (Claimed, "Someone took a question from the general queue."),
+        "said": (Message, "A stored message in one of this employee's conversations."),
+        "typing": (Typing, "The customer is typing, or stopped."),
+        "customer_presence": (CustomerPresence, "The customer's widget came or went."),
+        "left": (Left, "This employee left a conversation (another tab learns it)."),
+        "closed": (ClosedEvent, "A conversation ended."),
+    },
+}
+
+
+# ---------------------------------------------------------------------------- parsing
+
+def loads(text: str | bytes) -> Any:
+    """json.loads, with JSON nested too deep for the parser's recursion refused as ValueError
+    like any other bad JSON (json raises RecursionError there)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request body's JSON, or InvalidInput."""
+    try:
+        return loads(raw.decode("utf-8"))
+    except ValueError as error:  # UnicodeDecodeError is a ValueError too
+        raise InvalidInput(f"the body is not valid JSON: {error}", code="invalid_payload") from None
+
+
+S = TypeVar("S", bound=Schema)
+
+
+def parse(schema: type[S], data: Any) -> S:
+    """data as the schema's command, or InvalidInput naming each field that is wrong."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InvalidInput("send one JSON object", code="invalid_payload")
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        raise invalid(schema, error) from None
+
+
+class InvalidFields(InvalidInput):
+    """InvalidInput that names its fields (shown as `fields` in the error)."""
+
+    def __init__(self, message: str, code: str, fields: list[dict]):
+        super().__init__(message, code=code)
+        self.fields = fields
+
+
+def invalid(schema: type[Schema], error: ValidationError) -> InvalidFields:
+    problems = [{"field": ".".join(str(p) for p in item["loc"]) or "(payload)",
+                 "problem": item["msg"]} for item in error.errors(include_url=False)]
+    first = problems[0]
+    code = schema.codes.get(first["field"].split(".")[0], "invalid_payload")
+    return InvalidFields(f"{first['field']}: {first['problem']}", code, problems)
+
+
+def answer(shape: type[Answer], body: dict) -> dict:
+    """body, checked against its schema (a mismatch is this server's bug: it raises)."""
+    return shape.model_validate(body).model_dump(mode="json", exclude_none=False)
