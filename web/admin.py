@@ -90,12 +90,12 @@ def edit(employee_id: int | None = None):
                 saved, changed = staff.update_employee(session, employee_id, form.record())
                 if form.password.data:  # a new password ends every sign-in
                     closed = staff.change_password(session, employee_id, form.password.data,
-                                                   svc.clock())
+                                                   svc.clock(), run=svc.run_cpu)
                 if not saved.active:
                     closed += signins.end_all(session, employee_id, svc.clock(), "deactivated")
             else:
                 saved = staff.create_employee(session, form.record(), svc.clock(),
-                                              form.password.data or None)
+                                              form.password.data or None, run=svc.run_cpu)
                 changed = True
             if changed:
                 profiles.embed_employees(session, svc.encoder, [saved])

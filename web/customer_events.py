@@ -22,6 +22,7 @@ from .schemas import (
     CustomerAuth,
     CustomerSay,
     CustomerTyping,
+    HeartbeatAnswer,
     LeaveEmail,
     Nothing,
     Rate,
@@ -76,14 +77,17 @@ class CustomerNamespace(StrictNamespace):
         with svc.transaction() as session:
             visitors.widget_disconnected(session, request.sid, svc.clock())
 
-    @on(Nothing)
+    @on(Nothing, answers=HeartbeatAnswer)
     def on_heartbeat(self, data):
+        """Still here; the answer says where the conversation stands (to notice lost events)."""
         svc = services()
         with svc.transaction() as session:
-            happened = visitors.widget_heartbeat(session, _mine(session), request.sid, svc.clock())
+            conversation = _mine(session)
+            happened = visitors.widget_heartbeat(session, conversation, request.sid, svc.clock())
             events = live.socket_events(session, happened)
+            ack = {"ok": True, "status": conversation.status, "last_seq": conversation.last_seq}
         live.emit_all(svc.socketio, events)
-        return {"ok": True}
+        return ack
 
     @on(AfterSeq, answers=SyncAnswer)
     def on_sync(self, data):

@@ -16,6 +16,7 @@ from .limits import retry_after
 from .schemas import (
     AcceptAnswer,
     AvailabilityAnswer,
+    ConsoleHeartbeatAnswer,
     ConsoleSyncAnswer,
     ConversationRef,
     EmployeeSay,
@@ -59,12 +60,18 @@ class EmployeeNamespace(StrictNamespace):
         with svc.transaction() as session:
             presence.disconnect(session, request.sid, svc.clock())
 
-    @on(Nothing)
+    @on(Nothing, answers=ConsoleHeartbeatAnswer)
     def on_heartbeat(self, data):
+        """Still here; the answer lists open offers and where each live chat stands, so the
+        console notices an event lost on the way within one heartbeat."""
         svc = services()
         with svc.transaction() as session:
-            presence.touch(session, _my_id(), request.sid, svc.clock(), current_user.signin_id)
-        return {"ok": True}
+            me = _my_id()
+            presence.touch(session, me, request.sid, svc.clock(), current_user.signin_id)
+            return {"ok": True,
+                    "offers": [o.id for o in workload.open_offers(session, me)],
+                    "conversations": [{"id": c.id, "status": c.status, "last_seq": c.last_seq}
+                                      for c in workload.live_conversations(session, me)]}
 
     @on(Nothing, answers=StateAnswer)
     def on_state(self, data):

@@ -298,6 +298,27 @@ class Ok(Answer):
     ok: Literal[True]
 
 
+class HeartbeatAnswer(Ok):
+    """Where the conversation stands: a client behind `last_seq` (or in another status) syncs."""
+
+    status: Status
+    last_seq: int
+
+
+class Cursor(Answer):
+    id: int
+    status: Status
+    last_seq: int
+
+
+class ConsoleHeartbeatAnswer(Ok):
+    """What the console should be showing: its open offers and its conversations' positions
+    (a live event lost on the way is noticed within one heartbeat)."""
+
+    offers: list[int]
+    conversations: list[Cursor]
+
+
 class SyncAnswer(Ok):
     conversation: CustomerView
     messages: list[Message]

@@ -154,7 +154,7 @@ def test_a_packet_that_cannot_be_read_gets_an_error_ack(socketio, chat, packet):
     ack = send_raw(socketio, widget, packet)
     assert ack is not None and ack["error"] == "invalid_payload"
     assert widget.is_connected(CUS)
-    assert widget.emit("heartbeat", {}, namespace=CUS, callback=True) == {"ok": True}
+    assert widget.emit("heartbeat", {}, namespace=CUS, callback=True)["ok"] is True
 
 
 @pytest.mark.parametrize("auth", [

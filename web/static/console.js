@@ -7,6 +7,7 @@
  */
 import * as common from "./common.js";
 import { LANGUAGE, ct } from "./console_texts.js";
+import { behind, contiguousSeq, hasGap, healer } from "./seqs.js";
 import { errorText, setLanguage } from "./texts.js";
 
 setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the console's language
@@ -433,8 +434,9 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
   async function syncChat(chat) {
     if (chat.syncing) return;
     chat.syncing = true;
-    // Until the whole transcript was loaded once, live events may have skipped ahead: from 0.
-    const ack = await request("sync", { conversation_id: chat.conv.id, after_seq: chat.loaded ? chat.lastSeq : 0 });
+    // Until the whole transcript was loaded once, live events may have skipped ahead: from 0;
+    // then from the highest contiguous seq (a message that overtook another leaves no hole).
+    const ack = await request("sync", { conversation_id: chat.conv.id, after_seq: chat.loaded ? contiguousSeq(chat.seen) : 0 });
     chat.syncing = false;
     if (!ack.ok) {
       if (state.selected === chat.conv.id) toast(errorText(ack), "error");
@@ -719,6 +721,10 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
       return;
     }
     const added = addMessage(chat, msg);
+    if (chat.loaded && hasGap(chat.seen)) {
+      chat.healSoon = chat.healSoon || healer(() => hasGap(chat.seen), () => syncChat(chat));
+      chat.healSoon();
+    }
     if (msg.author === "customer") customerTyping({ conversation_id: chat.conv.id, typing: false });
     if (added && msg.author !== "employee" && (state.selected !== chat.conv.id || document.hidden)) {
       chat.unread += 1;
@@ -798,6 +804,23 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     else toast(errorText(ack), "error");
   }
 
+  /** The heartbeat's answer lists open offers and where each live chat stands: an offer or a
+   * message whose event was lost on the way (the message queue restarting) shows up within one
+   * heartbeat, without a reload. */
+  async function beat() {
+    const ack = await request("heartbeat", {});
+    if (!ack.ok) return;
+    const open = new Set(ack.offers);
+    if (ack.offers.some((id) => !state.offers.has(id)) || [...state.offers.keys()].some((id) => !open.has(id))
+        || ack.conversations.some((c) => !state.chats.has(c.id))) {
+      loadState();
+    }
+    for (const cursor of ack.conversations) {
+      const chat = state.chats.get(cursor.id);
+      if (chat && chat.loaded && (behind(chat.seen, cursor.last_seq) || chat.conv.status !== cursor.status)) syncChat(chat);
+    }
+  }
+
   async function onConnect() {
     setConnection("connected");
     await loadState();
@@ -834,7 +857,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     socket.on("customer_presence", onCustomerPresence);
     socket.on("left", onMovedOn);
     socket.on("claimed", onClaimed);
-    setInterval(() => emitQuietly("heartbeat", {}), HEARTBEAT_MS);
+    setInterval(beat, HEARTBEAT_MS);
     setInterval(() => state.offers.forEach(tickOffer), 1000);
   }
 

@@ -10,6 +10,7 @@ import {
   HEARTBEAT_MS, TYPING_SHOWN_MS, el, initials, limitCounter, linkified, randomId, readConfig,
   scrollToEnd as scrollElementToEnd, socketClient, submitOnEnter, typingNotifier,
 } from "./common.js";
+import { behind, contiguousSeq, hasGap, healer } from "./seqs.js";
 import {
   emailNoted, errorText, firstName, number, offlineText, pickLanguage, reasonText, setLanguage, t,
 } from "./texts.js";
@@ -769,6 +770,7 @@ function connect() {
   });
   socket.on("said", (msg) => {
     renderMessage(msg);
+    if (hasGap(state.seen)) healSoon(); // an event overtook another, or one was lost
     if (msg.author !== "employee") return;
     showTheirTyping(false);
     if (state.open && !document.hidden) markRead();
@@ -781,17 +783,38 @@ function connect() {
     showOffline(data);
   });
   socket.on("closed", async (data) => {
-    const ack = await request("sync", { after_seq: state.seen.size ? Math.max(...state.seen) : 0 });
+    const ack = await request("sync", { after_seq: contiguousSeq(state.seen) });
+    if (ack.ok) for (const msg of ack.messages) renderMessage(msg);
     showClosed(data.by, ack.ok ? ack.conversation.feedback : null, ack.ok ? ack.conversation.consent_question : null);
   });
   clearInterval(state.heartbeat);
-  state.heartbeat = setInterval(() => emitQuietly("heartbeat", {}), HEARTBEAT_MS);
+  state.heartbeat = setInterval(beat, HEARTBEAT_MS);
 }
+
+/** The heartbeat's answer says where the conversation stands: behind it, sync (a live event
+ * lost while the message queue restarted shows up within one heartbeat, without a reload). */
+async function beat() {
+  const ack = await request("heartbeat", {});
+  if (ack.ok && (behind(state.seen, ack.last_seq) || ack.status !== state.status)) heal();
+}
+
+/** Fetch what is missing from the highest contiguous seq, and the conversation's state. */
+async function heal() {
+  if (!state.conversation || !state.socket || !state.socket.connected) return;
+  const ack = await request("sync", { after_seq: contiguousSeq(state.seen) });
+  if (!ack.ok) return;
+  for (const msg of ack.messages) renderMessage(msg);
+  if (ack.conversation.status === "offline") state.queuedSeq = ack.conversation.queued_seq;
+  if (ack.conversation.status !== state.status) applyConversation(ack.conversation);
+}
+
+const healSoon = healer(() => hasGap(state.seen), heal);
 
 async function onConnect() {
   setConnection("connected");
-  // Messages rendered in this page so far; a fresh page rebuilds the transcript from 0.
-  const after = state.seen.size ? Math.max(...state.seen) : 0;
+  // Messages rendered in this page so far (up to the first hole); a fresh page rebuilds the
+  // transcript from 0.
+  const after = contiguousSeq(state.seen);
   const ack = await request("sync", { after_seq: after });
   if (!ack.ok) return;
   if (!after) {
