@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
@@ -30,6 +32,8 @@ from .schemas import (
 )
 from .services import services
 
+log = logging.getLogger(__name__)
+
 
 def _my_id() -> int:
     """The signed-in employee's id; a session that ended (sign-out, deactivation) is refused."""
@@ -46,12 +50,18 @@ class EmployeeNamespace(StrictNamespace):
     """Events the console may send; who is asking comes from the signed-in session."""
 
     def on_connect(self, auth=None):
-        if not current_user.is_authenticated:
-            raise ConnectionRefusedError("unauthenticated")
         svc = services()
-        with svc.transaction() as session:
-            presence.connect(session, current_user.id, request.sid, svc.clock(),
-                             current_user.signin_id)
+        try:
+            if not current_user.is_authenticated:
+                raise ConnectionRefusedError("unauthenticated")
+            with svc.transaction() as session:
+                presence.connect(session, current_user.id, request.sid, svc.clock(),
+                                 current_user.signin_id)
+        except ConnectionRefusedError:
+            raise
+        except Exception:  # a database outage…: the console is told, never left hanging
+            log.exception("a console connect failed")
+            raise ConnectionRefusedError("unavailable") from None
         join_room(live.employee_room(current_user.id))
         join_room(live.GENERAL_ROOM)
 

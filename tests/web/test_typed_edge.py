@@ -180,6 +180,17 @@ def test_a_connect_that_fails_inside_is_refused_as_unavailable(app, socketio):
     assert not client.is_connected(CUS)
 
 
+def test_a_console_connect_that_fails_inside_is_refused_as_unavailable(app, socketio):
+    client = app.test_client()
+    login(client, "dev@example.test")
+    with mock.patch("matchmaker.presence.connect",
+                    side_effect=RuntimeError("the database went away")):
+        console = socketio.test_client(app, namespace=EMP, flask_test_client=client)
+    assert not console.is_connected(EMP)
+    console = socketio.test_client(app, namespace=EMP, flask_test_client=client)
+    assert console.is_connected(EMP)  # and once the database is back, it connects
+
+
 def test_the_error_format_is_the_same_over_http_and_socketio(app, chat):
     _, widget, _ = chat
     over_http = app.test_client().post("/api/v1/conversations",

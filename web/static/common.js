@@ -110,6 +110,17 @@ export function randomId(length) {
  * request() always resolves, to the server's ack or to {error, message} when there is none;
  * offlineMessage is that message when not connected.
  */
+/**
+ * A connect the server refused because it could not serve it now ("unavailable": its database
+ * was away): socket.io does not retry a refusal by itself, so try again in a few seconds.
+ * Returns whether it will.
+ */
+export function retryIfUnavailable(socket, err, delayMs = 3000) {
+  if (socket.active || !err || err.message !== "unavailable") return false;
+  setTimeout(() => { if (!socket.connected) socket.connect(); }, delayMs + Math.random() * delayMs);
+  return true;
+}
+
 export function socketClient(getSocket, { offlineMessage }) {
   function request(event, payload) {
     const socket = getSocket();

@@ -839,6 +839,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     });
     socket.on("connect_error", (err) => {
       if (err && err.message === "unauthenticated") return signedOut();
+      common.retryIfUnavailable(socket, err);
       setConnection("reconnecting");
     });
     socket.on("offered", (offer) => {

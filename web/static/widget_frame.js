@@ -8,7 +8,8 @@
  */
 import {
   HEARTBEAT_MS, TYPING_SHOWN_MS, el, initials, limitCounter, linkified, randomId, readConfig,
-  scrollToEnd as scrollElementToEnd, socketClient, submitOnEnter, typingNotifier,
+  retryIfUnavailable, scrollToEnd as scrollElementToEnd, socketClient, submitOnEnter,
+  typingNotifier,
 } from "./common.js";
 import { behind, contiguousSeq, hasGap, healer } from "./seqs.js";
 import {
@@ -749,6 +750,7 @@ function connect() {
       showAsk(t("goneConversation"));
       return;
     }
+    retryIfUnavailable(socket, err);
     setConnection(navigator.onLine === false ? "offline" : "reconnecting");
   });
   socket.on("asking", (data) => {
