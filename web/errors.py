@@ -83,14 +83,16 @@ def on(schema: type[Schema], answers: type[Answer] = Ok):
 
 
 def checked(shape: type[Answer], body: dict) -> dict:
-    """body, checked against its schema when the settings ask (a mismatch raises: a bug)."""
+    """body as it is, checked against its schema first when the settings ask (a mismatch
+    raises: a bug), so tests see exactly what production sends."""
     if current_app.extensions["matchmaker"].settings.check_answers:
-        return answer(shape, body)
+        answer(shape, body)
     return body
 
 
 RESERVED_EVENTS = frozenset({"connect", "disconnect", "connect_error", "error", "message"})
-_EVENT_ACK_ID = re.compile(r"^[25](?:\d+-)?(?:/[^,]*,)?(\d+)")  # EVENT or BINARY_EVENT
+# A packet's type, namespace and ack id, read as python-socketio's decoder reads them.
+_PACKET_HEAD = re.compile(r"^([0-6])(?:\d+-)?(?:(/[^,]*),)?(\d{1,100})?")
 
 
 class PacketJSON:
@@ -126,12 +128,17 @@ def guard_socketio(socketio) -> None:
     def guarded_receive(eio_sid, data):
         try:
             return receive(eio_sid, data)
-        except ValueError as error:  # the packet did not decode
-            found = _EVENT_ACK_ID.match(data) if isinstance(data, str) else None
-            namespace = re.match(r"^[25](?:\d+-)?(/[^,]*),", data) if found else None
-            refuse(eio_sid, namespace.group(1) if namespace else "/",
-                   int(found.group(1)) if found else None, "invalid_payload",
-                   f"the event could not be read: {error}")
+        except (ValueError, IndexError, TypeError, KeyError) as error:  # it did not decode
+            server._binary_packet.pop(eio_sid, None)  # a half-read binary packet jams no more
+            head = _PACKET_HEAD.match(data) if isinstance(data, str) else None
+            kind, namespace, ack = head.groups() if head else (None, None, None)
+            if kind == str(packet.CONNECT):  # a connect is refused, never left waiting
+                server._send_packet(eio_sid, server.packet_class(
+                    packet.CONNECT_ERROR, namespace=namespace or "/",
+                    data={"message": "invalid_payload"}))
+            elif kind in (str(packet.EVENT), str(packet.BINARY_EVENT)) and ack:
+                refuse(eio_sid, namespace, int(ack), "invalid_payload",
+                       f"the event could not be read: {error}")
             log.info("refused an undecodable Socket.IO packet: %s", error)
 
     server._handle_event = guarded_event

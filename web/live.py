@@ -24,6 +24,7 @@ from matchmaker.events import (
 from matchmaker.models import Conversation, Employee, Offer
 
 from . import payloads
+from .schemas import SERVER_EVENTS, answer
 from .services import services
 
 CUSTOMER_NS = "/customer"
@@ -61,7 +62,12 @@ def to_every_console(name: str, data: dict) -> Event:
 
 
 def emit_all(socketio: SocketIO, events: list[Event]) -> None:
+    """Emit each event; where settings.check_answers asks, its payload is first checked against
+    the schema the AsyncAPI document gives it (a mismatch raises: a bug)."""
+    check = services().settings.check_answers
     for event in events:
+        if check:
+            answer(SERVER_EVENTS[event.namespace][event.name][0], event.data)
         socketio.emit(event.name, event.data, to=event.room, namespace=event.namespace)
 
 

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from werkzeug.routing import IntegerConverter
 
 from matchmaker.errors import InvalidInput
+from matchmaker.models import MAX_CAPACITY
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
 MAX_TEXT = 100_000  # a hard cap; the configured limits (max_question_chars…) are the domain's
@@ -213,8 +214,8 @@ class Consent(Schema):
 
 
 class SetAvailability(Schema):
-    available: bool | None = None
-    capacity: int | None = Field(None, ge=0, le=1000)
+    available: bool
+    capacity: int | None = Field(None, ge=1, le=MAX_CAPACITY)
     codes: ClassVar[dict[str, str]] = {"capacity": "invalid_capacity"}
 
 

@@ -7,6 +7,7 @@ import json
 from unittest import mock
 
 import pytest
+from flask_socketio import ConnectionRefusedError
 
 from matchmaker.models import Conversation, Customer, Message
 from tests.web.conftest import ask, events, login
@@ -157,6 +158,32 @@ def test_a_packet_that_cannot_be_read_gets_an_error_ack(socketio, chat, packet):
     assert widget.emit("heartbeat", {}, namespace=CUS, callback=True)["ok"] is True
 
 
+def test_a_broken_binary_packet_is_answered_and_does_not_jam_the_socket(socketio, chat):
+    _, widget, _ = chat
+    # One attachment announced, a placeholder pointing at the sixth: it cannot be rebuilt.
+    assert send_raw(socketio, widget, '51-/customer,8["say",{"_placeholder":true,"num":5}]') \
+        is None  # (the attachment is still to come)
+    ack = send_raw(socketio, widget, b"attachment")
+    assert ack is None or ack["error"] == "invalid_payload"
+    assert widget.emit("heartbeat", {}, namespace=CUS, callback=True)["ok"] is True
+
+
+def test_an_ack_id_too_long_to_read_is_refused_without_failing(socketio, chat):
+    _, widget, _ = chat
+    send_raw(socketio, widget, "2/customer," + "9" * 5000 + '["heartbeat",{}]')
+    assert widget.emit("heartbeat", {}, namespace=CUS, callback=True)["ok"] is True
+
+
+def test_a_connect_packet_that_cannot_be_read_is_refused(app, socketio, chat):
+    _, widget, _ = chat
+    sent = []
+    original = socketio.server._send_packet
+    with mock.patch.object(socketio.server, "_send_packet",
+                           side_effect=lambda sid, pkt: (sent.append(pkt), original(sid, pkt))):
+        socketio.server._handle_eio_message(widget.eio_sid, '0/customer,{"token": ')
+    assert [(p.packet_type, p.data) for p in sent] == [(4, {"message": "invalid_payload"})]
+
+
 @pytest.mark.parametrize("auth", [
     {"conversation_id": 1, "token": "tok\ud800en"},
     {"conversation_id": 2**40, "token": "x"},
@@ -170,23 +197,39 @@ def test_a_malformed_connect_is_refused_not_left_hanging(app, socketio, auth):
     assert not client.is_connected(CUS)
 
 
+def refusals(module: str):
+    """The reasons a namespace's connect handler refuses with (the client's connect_error)."""
+    said = []
+
+    class Recorded(ConnectionRefusedError):
+        def __init__(self, *args):
+            said.extend(args)
+            super().__init__(*args)
+
+    return said, mock.patch(f"{module}.ConnectionRefusedError", Recorded)
+
+
 def test_a_connect_that_fails_inside_is_refused_as_unavailable(app, socketio):
     asked = ask(app.test_client())
-    with mock.patch("matchmaker.conversations.conversation_by_token",
-                    side_effect=RuntimeError("the database went away")):
+    said, recording = refusals("web.customer_events")
+    with recording, mock.patch("matchmaker.conversations.conversation_by_token",
+                               side_effect=RuntimeError("the database went away")):
         client = socketio.test_client(app, namespace=CUS,
                                       auth={"conversation_id": asked["id"],
                                             "token": asked["token"]})
     assert not client.is_connected(CUS)
+    assert said == ["unavailable"]  # not `unauthenticated`: the widget keeps its conversation
 
 
 def test_a_console_connect_that_fails_inside_is_refused_as_unavailable(app, socketio):
     client = app.test_client()
     login(client, "dev@example.test")
-    with mock.patch("matchmaker.presence.connect",
-                    side_effect=RuntimeError("the database went away")):
+    said, recording = refusals("web.employee_events")
+    with recording, mock.patch("matchmaker.presence.connect",
+                               side_effect=RuntimeError("the database went away")):
         console = socketio.test_client(app, namespace=EMP, flask_test_client=client)
     assert not console.is_connected(EMP)
+    assert said == ["unavailable"]
     console = socketio.test_client(app, namespace=EMP, flask_test_client=client)
     assert console.is_connected(EMP)  # and once the database is back, it connects
 

@@ -106,11 +106,6 @@ export function randomId(length) {
 /* ---------- the socket ---------- */
 
 /**
- * Requests over whatever socket getSocket() returns at the time (it may be replaced or null).
- * request() always resolves, to the server's ack or to {error, message} when there is none;
- * offlineMessage is that message when not connected.
- */
-/**
  * A connect the server refused because it could not serve it now ("unavailable": its database
  * was away): socket.io does not retry a refusal by itself, so try again in a few seconds.
  * Returns whether it will.
@@ -121,6 +116,11 @@ export function retryIfUnavailable(socket, err, delayMs = 3000) {
   return true;
 }
 
+/**
+ * Requests over whatever socket getSocket() returns at the time (it may be replaced or null).
+ * request() always resolves, to the server's ack or to {error, message} when there is none;
+ * offlineMessage is that message when not connected.
+ */
 export function socketClient(getSocket, { offlineMessage }) {
   function request(event, payload) {
     const socket = getSocket();

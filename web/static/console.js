@@ -815,9 +815,13 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
         || ack.conversations.some((c) => !state.chats.has(c.id))) {
       loadState();
     }
+    const live = new Set(ack.conversations.map((c) => c.id));
     for (const cursor of ack.conversations) {
       const chat = state.chats.get(cursor.id);
       if (chat && chat.loaded && (behind(chat.seen, cursor.last_seq) || chat.conv.status !== cursor.status)) syncChat(chat);
+    }
+    for (const chat of state.chats.values()) { // live here, not there: its `closed` was lost
+      if (chat.loaded && chat.conv.status === "active" && !live.has(chat.conv.id)) syncChat(chat);
     }
   }
 
