@@ -112,6 +112,19 @@ def customer(app, socketio):
             client.disconnect(namespace="/customer")
 
 
+@pytest.fixture
+def chat(app, console, customer):
+    """A live chat: Dana accepted a question; → (console client, widget client, the asked
+    conversation), both clients' received events drained."""
+    dev = console("dev@example.test")
+    asked = ask(app.test_client())
+    widget = customer(asked)
+    dev.emit("accept", {"offer_id": events(dev, "/employee", "offered")[0]["offer_id"]},
+             namespace="/employee", callback=True)
+    events(widget, "/customer")
+    return dev, widget, asked
+
+
 def events(client, namespace: str, name: str | None = None) -> list:
     """Received events (args of each), optionally only one name."""
     received = client.get_received(namespace)

@@ -48,17 +48,6 @@ def test_an_oversized_request_body_is_refused(app, svc):
     assert counts(svc) == (0, 0, 0)
 
 
-@pytest.fixture
-def chat(app, console, customer):
-    dev = console("dev@example.test")
-    asked = ask(app.test_client())
-    widget = customer(asked)
-    dev.emit("accept", {"offer_id": events(dev, EMP, "offered")[0]["offer_id"]}, namespace=EMP,
-             callback=True)
-    events(widget, CUS)
-    return dev, widget, asked
-
-
 @pytest.mark.parametrize("payload, code", [
     ({"body": "x" * 100_000, "client_id": "c1"}, "message_too_long"),
     ({"body": "", "client_id": "c1"}, "empty_message"),

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
-from tests.web.conftest import ask, events
 from web.apidocs import asyncapi, openapi
 
 EMP, CUS = "/employee", "/customer"
@@ -42,17 +41,6 @@ def mutations(event_schema: dict) -> list[dict]:
     fields = list(event_schema.get("properties", {}))
     return ([{field: value} for field in fields for value in MALFORMED]
             + [{"unknown": 1}, {field: "\x00" for field in fields}])
-
-
-@pytest.fixture
-def chat(app, console, customer):
-    dev = console("dev@example.test")
-    asked = ask(app.test_client())
-    widget = customer(asked)
-    dev.emit("accept", {"offer_id": events(dev, EMP, "offered")[0]["offer_id"]}, namespace=EMP,
-             callback=True)
-    events(widget, CUS)
-    return dev, widget, asked
 
 
 def assert_error_ack(ack, event, payload):

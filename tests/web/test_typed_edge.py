@@ -102,17 +102,6 @@ class TestVisitorIdentity:
 
 # ------------------------------------------------------------------ Socket.IO
 
-@pytest.fixture
-def chat(app, console, customer):
-    dev = console("dev@example.test")
-    asked = ask(app.test_client())
-    widget = customer(asked)
-    dev.emit("accept", {"offer_id": events(dev, EMP, "offered")[0]["offer_id"]}, namespace=EMP,
-             callback=True)
-    events(widget, CUS)
-    return dev, widget, asked
-
-
 def send_raw(socketio, client, packet: str):
     """A Socket.IO packet exactly as written (the test client only sends what it can encode)."""
     client.acks = None
