@@ -7,12 +7,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Connection, bindparam, literal, or_, select, true, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from . import outbox
+from . import outbox, signins
 from .errors import (
     ConversationClosed,
     Forbidden,
@@ -196,15 +198,102 @@ def said(conversation: Conversation, message: Message) -> Said:
                 message.created_at, conversation.employee_id)
 
 
+def _said_input(body: object, client_id: object, policy: Policy) -> str:
+    """The message's text, once the text and the client id pass."""
+    text = clean_text(body, policy.max_message_chars, "message")
+    if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= 64):
+        raise InvalidInput("client_id must be a short string", code="invalid_client_id")
+    return text
+
+
+def say_at_once(
+    connection: Connection, conversation_id: int, author: str, body: object, client_id: object,
+    policy: Policy, now: datetime, *, employee_id: int | None = None,
+    signin_id: int | None = None,
+) -> Said | None:
+    """say() for the common case, in one statement on PostgreSQL (the conversation's row locked,
+    the message inserted with the next seq unless its client_id is stored already, the counter
+    moved): a statement that is its own transaction, so one round trip. None: not the common
+    case (closed, not the writer's to write in, a question to claim, a reply to be mailed, a
+    client_id seen before, an ended sign-in) — say() decides those, with the same outcome.
+
+    The rules are say()'s: a customer writes in any conversation not closed; an employee in
+    one assigned to them that is active or offline, while their sign-in is open (signin_id)."""
+    text = _said_input(body, client_id, policy)
+    conversations, messages = Conversation.__table__, Message.__table__
+    rule = [conversations.c.id == conversation_id]
+    if employee_id is None:
+        rule.append(conversations.c.status != Status.CLOSED.value)
+    else:
+        rule += [conversations.c.employee_id == employee_id,
+                 conversations.c.status.in_((Status.ACTIVE.value, Status.OFFLINE.value))]
+        if policy.mail_enabled:  # a reply may have to be mailed: outbox.note_reply, in say()
+            rule.append(conversations.c.reply_to.is_(None))
+        if signin_id is not None:
+            rule.append(signins.is_open(signin_id, employee_id))
+    values = {"author": literal(author, messages.c.author.type),
+              "employee_id": literal(employee_id, messages.c.employee_id.type),
+              "body": literal(text, messages.c.body.type),
+              "client_id": literal(client_id, messages.c.client_id.type),
+              "created_at": bindparam("created_at", now, type_=messages.c.created_at.type)}
+    if connection.dialect.name == "postgresql":
+        seq, assigned = _store_in_one_statement(connection, rule, values)
+    else:
+        seq, assigned = _store_in_two(connection, conversation_id, rule, values)
+    if seq is None:
+        return None
+    return Said(conversation_id, seq, author, text, client_id, now, assigned)
+
+
+def _store_in_one_statement(connection: Connection, rule: list, values: dict):
+    """PostgreSQL: lock the row, insert with last_seq + 1 (nothing on a client_id already
+    stored), move last_seq to it. After waiting for the lock, FOR UPDATE reads the row as the
+    other writer left it, and the unique index sees that writer's message: a retry racing the
+    first try stores nothing and moves no counter (no gap)."""
+    conversations, messages = Conversation.__table__, Message.__table__
+    locked = (select(conversations.c.id, conversations.c.last_seq, conversations.c.employee_id)
+              .where(*rule).with_for_update().cte("locked"))
+    stored = (pg_insert(messages).from_select(
+        ["conversation_id", "seq", *values],
+        select(locked.c.id, locked.c.last_seq + 1, *values.values()))
+        .on_conflict_do_nothing(constraint="uq_messages_client_id")
+        .returning(messages.c.conversation_id, messages.c.seq).cte("stored"))
+    moved = (update(conversations).where(conversations.c.id == stored.c.conversation_id)
+             .values(last_seq=stored.c.seq).cte("moved"))
+    row = connection.execute(
+        select(locked.c.employee_id, stored.c.seq)
+        .select_from(locked.outerjoin(stored, true())).add_cte(moved)).first()
+    return (None, None) if row is None else (row.seq, row.employee_id)
+
+
+def _store_in_two(connection: Connection, conversation_id: int, rule: list, values: dict):
+    """SQLite (its writers are serialised by the database lock): move the counter, insert;
+    a client_id already stored rolls both back."""
+    conversations, messages = Conversation.__table__, Message.__table__
+    with connection.begin_nested() as step:
+        row = connection.execute(
+            update(conversations).where(*rule).values(last_seq=conversations.c.last_seq + 1)
+            .returning(conversations.c.last_seq, conversations.c.employee_id)).first()
+        if row is None:
+            step.rollback()
+            return None, None
+        stored = connection.execute(
+            sqlite_insert(messages).values(conversation_id=conversation_id, seq=row.last_seq,
+                                           **values)
+            .on_conflict_do_nothing().returning(messages.c.seq)).first()
+        if stored is None:
+            step.rollback()
+            return None, None
+    return row.last_seq, row.employee_id
+
+
 def say(
     session: Session, conversation: Conversation, author: str, body: object, client_id: object,
     policy: Policy, now: datetime, employee: Employee | None = None,
 ) -> tuple[Message, list[DomainEvent]]:
     """A chat message from the customer or the assigned employee; the events are empty when
     a resent client_id returned the message stored before."""
-    text = clean_text(body, policy.max_message_chars, "message")
-    if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= 64):
-        raise InvalidInput("client_id must be a short string", code="invalid_client_id")
+    text = _said_input(body, client_id, policy)
     lock_conversation(session, conversation.id)
     if conversation.status == Status.CLOSED:
         raise ConversationClosed("this conversation is closed")

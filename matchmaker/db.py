@@ -5,16 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 Transaction = Callable[[], AbstractContextManager[Session]]
+Statement = Callable[[], AbstractContextManager[Connection]]
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for url; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An engine for url; SQLite gets WAL, foreign keys and a busy timeout.
+
+    No ping before each use of a pooled connection (a round trip per message): after a database
+    restart the first statement on a dead connection fails, which makes SQLAlchemy drop every
+    connection of the pool made before it; that one request is answered `unavailable` and the
+    clients send it again (web/errors.py)."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -46,3 +52,19 @@ def make_transaction(engine: Engine) -> Transaction:
             yield session
 
     return transaction
+
+
+def make_statement(engine: Engine) -> Statement:
+    """A `with statement() as connection:` factory for work that is one statement and its own
+    transaction (the hot path): PostgreSQL runs it in autocommit, without the BEGIN and COMMIT
+    round trips; SQLite in a transaction of its own (commit on success)."""
+    if engine.dialect.name != "postgresql":
+        return engine.begin
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
+    def statement() -> Iterator[Connection]:
+        with autocommit.connect() as connection:
+            yield connection
+
+    return statement

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from . import signins
 from .models import Conversation, Employee, Offer, Presence
 from .values import Policy
 
@@ -25,10 +26,16 @@ def connect(session: Session, employee_id: int, sid: str, now: datetime,
 
 def touch(session: Session, employee_id: int, sid: str, now: datetime,
           staff_session_id: int | None = None) -> None:
-    """A heartbeat: the connection is still there (back again if it had been purged)."""
-    result = session.execute(update(Presence).where(Presence.sid == sid)
-                             .values(seen_at=now, gone_at=None))
+    """A heartbeat: the connection is still there (back again if it had been purged), while its
+    sign-in (when given) is open, else Unauthenticated. One statement in the common case."""
+    still = [Presence.sid == sid]
+    if staff_session_id is not None:
+        still.append(signins.is_open(staff_session_id, employee_id))
+    result = session.execute(update(Presence).where(*still).values(seen_at=now, gone_at=None)
+                             .execution_options(synchronize_session=False))
     if not result.rowcount:
+        if staff_session_id is not None:
+            signins.signed_in(session, employee_id, staff_session_id)
         connect(session, employee_id, sid, now, staff_session_id)
 
 

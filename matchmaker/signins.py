@@ -8,9 +8,10 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
+from .errors import Unauthenticated
 from .models import Employee, Presence, StaffSession
 
 
@@ -34,6 +35,22 @@ def current(session: Session, employee_id: int, key: str) -> tuple[Employee, int
         StaffSession.key_hash == _hash(key), StaffSession.employee_id == employee_id,
         StaffSession.ended_at.is_(None), Employee.active.is_(True))).first()
     return (found[1], found[0]) if found else None
+
+
+def is_open(signin_id: int, employee_id: int):
+    """A clause: this sign-in of this employee is open and the employee active (to put inside
+    the statement that acts on it, costing no round trip of its own)."""
+    return exists().where(StaffSession.id == signin_id, StaffSession.employee_id == employee_id,
+                          StaffSession.ended_at.is_(None), Employee.id == StaffSession.employee_id,
+                          Employee.active.is_(True))
+
+
+def signed_in(session: Session, employee_id: int, signin_id: int) -> Employee:
+    """The employee of this sign-in while it is open and they are active; else Unauthenticated
+    (a console connection remembers its sign-in; this re-checks it)."""
+    if not session.scalar(select(is_open(signin_id, employee_id))):
+        raise Unauthenticated("sign in again")
+    return session.get(Employee, employee_id)
 
 
 def end(session: Session, key: str, now: datetime, why: str = "signed_out") -> list[str]:

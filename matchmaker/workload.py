@@ -22,6 +22,18 @@ def open_offers(session: Session, employee_id: int) -> list[Offer]:
         .order_by(Offer.offered_at)))
 
 
+def at_a_glance(session: Session, employee_id: int) -> tuple[list[int], list[tuple[int, str, int]]]:
+    """What a console's heartbeat compares with what it shows: the open offers' ids, and each
+    live chat's (id, status, last_seq). Two index look-ups, no objects loaded."""
+    offered = session.scalars(select(Offer.id).where(
+        Offer.employee_id == employee_id, Offer.outcome.is_(None)).order_by(Offer.offered_at))
+    chats = session.execute(select(Conversation.id, Conversation.status, Conversation.last_seq)
+                            .where(Conversation.employee_id == employee_id,
+                                   Conversation.status == "active")
+                            .order_by(Conversation.accepted_at))
+    return list(offered), [tuple(row) for row in chats]
+
+
 def live_conversations(session: Session, employee_id: int) -> list[Conversation]:
     """Active chats assigned to this employee."""
     return list(session.scalars(

@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from embeddings.language import shared_detector
 from embeddings.multilingual import make_encoder
-from matchmaker.db import make_engine, make_transaction
+from matchmaker.db import make_engine, make_statement, make_transaction
 from matchmaker.models import utcnow
 from matchmaker.ports import Encoder, LanguageDetector, LexicalIndex, VectorIndex
 from matchmaker.values import Policy
@@ -75,6 +75,7 @@ def create_app(
         settings=settings,
         engine=engine,
         transaction=make_transaction(engine),
+        statement=make_statement(engine),
         encoder=encoder,
         run_cpu=cpu_runner(settings.async_mode),
         detector=detector,

@@ -112,7 +112,14 @@ class CustomerNamespace(StrictNamespace):
     @on(CustomerSay, answers=SaidAnswer)
     def on_say(self, data):
         svc = services()
-        _limit("limit_messages", str(client_session[_KEY]), "customer")
+        conversation_id = client_session[_KEY]
+        _limit("limit_messages", str(conversation_id), "customer")
+        with svc.statement() as connection:  # the common case: one statement
+            stored = conversations.say_at_once(connection, conversation_id, "customer",
+                                               data.body, data.client_id, svc.policy, svc.clock())
+        if stored is not None:
+            live.emit_all(svc.socketio, live.said_events(stored))
+            return {"ok": True, "message": payloads.said(stored)}
         with svc.transaction() as session:
             conversation = _mine(session)
             message, happened = conversations.say(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from flask import request
+from flask import session as client_session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
+from sqlalchemy.orm import Session
 
-from matchmaker import conversations, offers, presence, workload
-from matchmaker.errors import Unauthenticated
+from matchmaker import conversations, offers, presence, signins, workload
 from matchmaker.models import Employee
 
 from . import live, payloads
@@ -35,15 +36,20 @@ from .services import services
 log = logging.getLogger(__name__)
 
 
-def _my_id() -> int:
-    """The signed-in employee's id; a session that ended (sign-out, deactivation) is refused."""
-    if not current_user.is_authenticated:
-        raise Unauthenticated("sign in again")
-    return current_user.id
+_ACCOUNT = "console_account"  # (employee id, sign-in id), remembered from the connect
 
 
-def _me(session) -> Employee:
-    return session.get(Employee, _my_id())
+def _account() -> tuple[int, int]:
+    """Who this connection signed in as. Kept per connection instead of loaded per event:
+    ending a sign-in disconnects its consoles (signins.end), and every write re-checks it in
+    its own statement (signins.is_open), so an ended sign-in does nothing more."""
+    employee_id, signin_id = client_session[_ACCOUNT]
+    return employee_id, signin_id
+
+
+def _me(session: Session) -> Employee:
+    """The signed-in employee, checked against their sign-in (ended: Unauthenticated)."""
+    return signins.signed_in(session, *_account())
 
 
 class EmployeeNamespace(StrictNamespace):
@@ -62,6 +68,7 @@ class EmployeeNamespace(StrictNamespace):
         except Exception:  # a database outage…: the console is told, never left hanging
             log.exception("a console connect failed")
             raise ConnectionRefusedError("unavailable") from None
+        client_session[_ACCOUNT] = (current_user.id, current_user.signin_id)
         join_room(live.employee_room(current_user.id))
         join_room(live.GENERAL_ROOM)
 
@@ -73,15 +80,16 @@ class EmployeeNamespace(StrictNamespace):
     @on(Nothing, answers=ConsoleHeartbeatAnswer)
     def on_heartbeat(self, data):
         """Still here; the answer lists open offers and where each live chat stands, so the
-        console notices an event lost on the way within one heartbeat."""
+        console notices an event lost on the way within one heartbeat. Three statements, in
+        autocommit on PostgreSQL (the touch is one, and stands alone)."""
         svc = services()
-        with svc.transaction() as session:
-            me = _my_id()
-            presence.touch(session, me, request.sid, svc.clock(), current_user.signin_id)
-            return {"ok": True,
-                    "offers": [o.id for o in workload.open_offers(session, me)],
-                    "conversations": [{"id": c.id, "status": c.status, "last_seq": c.last_seq}
-                                      for c in workload.live_conversations(session, me)]}
+        employee_id, signin_id = _account()
+        with svc.statement() as connection, Session(connection) as session:
+            presence.touch(session, employee_id, request.sid, svc.clock(), signin_id)
+            offered, chats = workload.at_a_glance(session, employee_id)
+        return {"ok": True, "offers": offered,
+                "conversations": [{"id": c, "status": status, "last_seq": seq}
+                                  for c, status, seq in chats]}
 
     @on(Nothing, answers=StateAnswer)
     def on_state(self, data):
@@ -102,7 +110,7 @@ class EmployeeNamespace(StrictNamespace):
     @on(SetAvailability, answers=AvailabilityAnswer)
     def on_set_availability(self, data):
         with services().transaction() as session:
-            me = workload.set_availability(session, _my_id(), data.available,
+            me = workload.set_availability(session, _me(session).id, data.available,
                                            data.capacity)
             return {"ok": True, "available": me.available, "capacity": me.capacity}
 
@@ -110,8 +118,8 @@ class EmployeeNamespace(StrictNamespace):
     def on_accept(self, data):
         svc = services()
         with svc.transaction() as session:
-            conversation, happened = offers.accept_offer(session, data.offer_id, _my_id(),
-                                                         svc.clock())
+            conversation, happened = offers.accept_offer(session, data.offer_id,
+                                                         _me(session).id, svc.clock())
             events = live.socket_events(session, happened)
             ack = {"ok": True, "conversation": payloads.conversation(conversation)}
         live.emit_all(svc.socketio, events)
@@ -121,7 +129,7 @@ class EmployeeNamespace(StrictNamespace):
     def on_decline(self, data):
         svc = services()
         with svc.transaction() as session:
-            happened = offers.decline_offer(session, data.offer_id, _my_id(),
+            happened = offers.decline_offer(session, data.offer_id, _me(session).id,
                                             svc.policy, svc.clock())
             events = live.socket_events(session, happened)
         live.emit_all(svc.socketio, events)
@@ -142,9 +150,17 @@ class EmployeeNamespace(StrictNamespace):
     @on(EmployeeSay, answers=SaidAnswer)
     def on_say(self, data):
         svc = services()
-        wait = retry_after("limit_messages", str(_my_id()), "employee")
+        employee_id, signin_id = _account()
+        wait = retry_after("limit_messages", str(employee_id), "employee")
         if wait is not None:
             raise RateLimited(wait)
+        with svc.statement() as connection:  # the common case: one statement
+            stored = conversations.say_at_once(
+                connection, data.conversation_id, "employee", data.body, data.client_id,
+                svc.policy, svc.clock(), employee_id=employee_id, signin_id=signin_id)
+        if stored is not None:
+            live.emit_all(svc.socketio, live.said_events(stored))
+            return {"ok": True, "message": payloads.said(stored)}
         with svc.transaction() as session:
             me = _me(session)
             conversation = conversations.conversation_for_employee(

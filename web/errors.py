@@ -11,7 +11,8 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext
 from flask_socketio import Namespace
 from socketio import packet
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from matchmaker.errors import (
     Conflict,
@@ -54,6 +55,18 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
+INTERNAL = {"error": "internal", "message": "something went wrong; nothing was changed"}
+# The database cannot be reached right now (a restart, a failover, a connection that died):
+# nothing was stored, and the clients send the same event again after retry_after seconds.
+UNAVAILABLE = {"error": "unavailable", "retry_after": 1,
+               "message": "the service is briefly unavailable; trying again"}
+
+
+def database_away(error: DBAPIError) -> bool:
+    """A lost or refused connection, not a mistake in a statement."""
+    return error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
+
+
 def on(schema: type[Schema], answers: type[Answer] = Ok):
     """A Socket.IO handler: its payload parsed into the schema's command first; a bad payload,
     a domain error or a rate limit becomes an error ack (the same body as over HTTP); the
@@ -71,9 +84,15 @@ def on(schema: type[Schema], answers: type[Answer] = Ok):
             except RateLimited as error:
                 return {"error": "rate_limited", "message": str(error),
                         "retry_after": error.retry_after}
+            except DBAPIError as error:
+                if not database_away(error):
+                    log.exception("event %s failed", handler.__name__)
+                    return INTERNAL
+                log.warning("event %s: the database is away: %s", handler.__name__, error)
+                return UNAVAILABLE
             except Exception:
                 log.exception("event %s failed", handler.__name__)
-                return {"error": "internal", "message": "something went wrong; nothing was changed"}
+                return INTERNAL
             return checked(answers, result)
 
         wrapper.schema, wrapper.answers = schema, answers
@@ -163,6 +182,15 @@ def init_app(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return jsonify(error_body(error)), status_for(error)
         return render_template("error.html", message=str(error)), status_for(error)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_away_error(error: DBAPIError):
+        """The database cannot be reached: 503 with Retry-After, not an internal error."""
+        log.warning("%s: the database is away: %s", request.path, error)
+        if request.path.startswith("/api/"):
+            return jsonify(UNAVAILABLE), 503, {"Retry-After": "1"}
+        return ServiceUnavailable(retry_after=1)
 
     @app.errorhandler(429)
     def too_many(error: HTTPException):

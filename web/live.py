@@ -138,7 +138,12 @@ def _(item: Claimed, session: Session) -> list[Event]:
 
 @_map.register
 def _(item: Said, session: Session) -> list[Event]:
-    """A stored message goes to the customer and to every console tab of the employee."""
+    return said_events(item)
+
+
+def said_events(item: Said) -> list[Event]:
+    """A stored message goes to the customer and to every console tab of the employee (built
+    from the event alone: the one-statement write path has no session)."""
     data = payloads.said(item)
     events = [to_customer(item.conversation_id, "said", data)]
     if item.employee_id is not None:

@@ -11,10 +11,10 @@ from flask import current_app
 from flask_socketio import SocketIO
 from sqlalchemy import Engine
 
-from embeddings.index import FaissIndex
 from embeddings.lexical import BM25Index
-from matchmaker.db import Transaction
-from matchmaker.ports import CpuRunner, Encoder, LanguageDetector, LexicalIndex, VectorIndex
+from embeddings.passages import PassageIndex
+from matchmaker.db import Statement, Transaction
+from matchmaker.ports import CpuRunner, Encoder, LanguageDetector, LexicalIndex, ProfileIndex
 from matchmaker.routing import Matcher, Weights
 from matchmaker.values import Policy
 
@@ -26,6 +26,7 @@ class Services:
     settings: Settings
     engine: Engine
     transaction: Transaction
+    statement: Statement  # one statement, its own transaction: the chat's hot path
     encoder: Encoder
     run_cpu: CpuRunner  # password hashing: off the event loop under gevent
     detector: LanguageDetector | None
@@ -40,10 +41,10 @@ def services() -> Services:
     return current_app.extensions["matchmaker"]
 
 
-def make_matcher(encoder: Encoder, index: VectorIndex | None = None,
+def make_matcher(encoder: Encoder, index: ProfileIndex | None = None,
                  lexical: LexicalIndex | None = None, weights: Weights | None = None,
                  detector: LanguageDetector | None = None, min_fit: float | None = None
                  ) -> Matcher:
     """The matcher the app ranks with; the evaluation builds its own the same way."""
-    return Matcher(encoder, index or FaissIndex(), FaissIndex(), lexical or BM25Index(), weights,
+    return Matcher(encoder, index or PassageIndex(), lexical or BM25Index(), weights,
                    detector=detector, min_fit=min_fit)

@@ -143,8 +143,8 @@ export function socketClient(getSocket, { offlineMessage }) {
   /**
    * Send a queued message ({client_id, body, ...}; `pending` keeps inflight and attempt on it)
    * until the server answers, then onAnswer(ack). Not connected: nothing now, the caller sends
-   * it again after the next connect. No answer in time: again with the same client_id, which
-   * the server stores once.
+   * it again after the next connect. No answer in time, or `unavailable`: again with the same
+   * client_id, which the server stores once.
    */
   function sendUntilAnswered(event, payload, pending, onAnswer) {
     const socket = getSocket();
@@ -155,6 +155,12 @@ export function socketClient(getSocket, { offlineMessage }) {
       if (attempt !== pending.attempt) return; // a later attempt (after a reconnect) owns it now
       pending.inflight = false;
       if (err) return setTimeout(() => sendUntilAnswered(event, payload, pending, onAnswer), RETRY_MS);
+      // The server could not reach its database (a restart): nothing was stored; the same
+      // client_id goes again when it says, and is stored once.
+      if (ack && ack.error === "unavailable") {
+        const wait = Math.max(1, Number(ack.retry_after) || 1) * 1000;
+        return setTimeout(() => sendUntilAnswered(event, payload, pending, onAnswer), wait);
+      }
       onAnswer(ack);
     });
   }
