@@ -139,6 +139,40 @@ def _passed(session: Session, offer: Offer, outcome: str, actor: str, policy: Po
     return [closed, *offer_next(session, conversation, policy, now)]
 
 
+def acknowledge(session: Session, offer_id: object, employee_id: int, now: datetime) -> None:
+    """The employee's console shows the offer (the first time counts); not theirs: NotFound."""
+    offer_id = clean_id(offer_id, "offer_id")
+    found = session.execute(select(Offer.seen_at).where(
+        Offer.id == offer_id, Offer.employee_id == employee_id)).first()
+    if found is None:
+        raise NotFound("no such offer")
+    if found.seen_at is None:
+        session.execute(update(Offer).where(Offer.id == offer_id, Offer.seen_at.is_(None))
+                        .values(seen_at=now).execution_options(synchronize_session=False))
+
+
+def unseen_offer_ids(session: Session, policy: Policy, now: datetime) -> list[int]:
+    """Open offers no console has acknowledged within policy.offer_ack_s."""
+    if not policy.offer_ack_s:
+        return []
+    return list(session.scalars(select(Offer.id).where(
+        Offer.outcome.is_(None), Offer.seen_at.is_(None),
+        Offer.offered_at <= now - timedelta(seconds=policy.offer_ack_s)).order_by(Offer.id)))
+
+
+def give_up_unseen(session: Session, offer_id: int, policy: Policy, now: datetime
+                   ) -> list[DomainEvent]:
+    """An offer nobody acknowledged: its console is treated as gone, the next one is asked."""
+    offer = session.get(Offer, offer_id)
+    if offer is None:
+        return []
+    lock_conversation(session, offer.conversation_id)
+    session.refresh(offer)  # acknowledged meanwhile?
+    if offer.seen_at is not None:
+        return []
+    return close_open_offer(session, offer, "unreachable", policy, now)
+
+
 def due_offer_ids(session: Session, now: datetime) -> list[int]:
     """Open offers past their deadline, oldest first."""
     return list(session.scalars(select(Offer.id).where(

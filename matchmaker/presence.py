@@ -39,6 +39,17 @@ def touch(session: Session, employee_id: int, sid: str, now: datetime,
         connect(session, employee_id, sid, now, staff_session_id)
 
 
+def keep(session: Session, sids: list[str], now: datetime) -> int:
+    """These connections are up (their server says so: engine.io's pings reach them): one
+    statement for all of a process's consoles. A server that died stops saying it, and its
+    connections lapse after presence_ttl_s."""
+    if not sids:
+        return 0
+    return session.execute(update(Presence).where(Presence.sid.in_(sids),
+                                                  Presence.gone_at.is_(None))
+                           .values(seen_at=now)).rowcount or 0
+
+
 def disconnect(session: Session, sid: str, now: datetime) -> None:
     """The console connection went away; for the grace it still counts as reachable."""
     session.execute(update(Presence).where(Presence.sid == sid, Presence.gone_at.is_(None))
@@ -47,9 +58,8 @@ def disconnect(session: Session, sid: str, now: datetime) -> None:
 
 def purge_stale(session: Session, now: datetime, policy: Policy) -> int:
     """Drop connections whose worker died without saying goodbye, and those gone for good."""
-    result = session.execute(delete(Presence).where(or_(
-        Presence.seen_at < now - timedelta(seconds=policy.presence_ttl_s),
-        Presence.gone_at < now - timedelta(seconds=policy.rejoin_grace_s))))
+    result = session.execute(delete(Presence).where(
+        dead_clause(Presence, now, policy, policy.presence_ttl_s)))
     return result.rowcount or 0
 
 
@@ -58,11 +68,18 @@ def live_clause(model, now: datetime, ttl_s: float):
     return and_(model.gone_at.is_(None), model.seen_at >= now - timedelta(seconds=ttl_s))
 
 
-def reachable_clause(model, now: datetime, policy: Policy):
-    """Up, or gone less than the grace ago (a reload or a page change)."""
-    return or_(live_clause(model, now, policy.presence_ttl_s),
-               and_(model.gone_at >= now - timedelta(seconds=policy.rejoin_grace_s),
-                    model.seen_at >= now - timedelta(seconds=policy.presence_ttl_s)))
+def reachable_clause(model, now: datetime, policy: Policy, ttl_s: float | None = None):
+    """Up, or gone less than the grace ago (a reload or a page change); ttl_s: the heartbeat
+    timeout of this kind of connection (a console's by default)."""
+    ttl_s = policy.presence_ttl_s if ttl_s is None else ttl_s
+    return or_(live_clause(model, now, ttl_s),
+               model.gone_at >= now - timedelta(seconds=policy.rejoin_grace_s))
+
+
+def dead_clause(model, now: datetime, policy: Policy, ttl_s: float):
+    """Up but silent past ttl_s (its server died), or gone for longer than the grace."""
+    return or_(and_(model.gone_at.is_(None), model.seen_at < now - timedelta(seconds=ttl_s)),
+               model.gone_at < now - timedelta(seconds=policy.rejoin_grace_s))
 
 
 def online_ids(session: Session, employee_ids: list[int], now: datetime, ttl_s: float) -> set[int]:

@@ -30,6 +30,8 @@ class Step:
 def due_steps(session: Session, policy: Policy, now: datetime) -> list[Step]:
     """Everything the sweep should do now, in order."""
     return ([Step("expire offer", i, offers.expire_offer) for i in offers.due_offer_ids(session, now)]
+            + [Step("give up unseen offer", i, offers.give_up_unseen)
+               for i in offers.unseen_offer_ids(session, policy, now)]
             + [Step("release offer", i, rescue.release_offer)
                for i in rescue.stranded_offer_ids(session, policy, now)]
             + [Step("rescue chat", i, rescue.rescue_chat)

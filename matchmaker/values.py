@@ -33,7 +33,10 @@ class Policy:
     """The tunable rules of the loop; web builds it from configuration."""
 
     offer_timeout_s: float = 30.0
-    presence_ttl_s: float = 60.0  # a connection without a heartbeat this long is dead
+    presence_ttl_s: float = 10.0  # a console connection without a heartbeat this long is dead
+    widget_ttl_s: float = 60.0  # the same for a customer's widget connection
+    # An offer no console acknowledged this long moves on as unreachable (0: never).
+    offer_ack_s: float = 10.0
     rejoin_grace_s: float = 15.0  # a closed connection still counts this long (reloads)
     # Below this a person is never offered the question live, when the ranking does not say
     # (a fixed MATCHMAKER_MIN_SCORE, or a bare list of matches as in tests).

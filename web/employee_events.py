@@ -69,11 +69,13 @@ class EmployeeNamespace(StrictNamespace):
             log.exception("a console connect failed")
             raise ConnectionRefusedError("unavailable") from None
         client_session[_ACCOUNT] = (current_user.id, current_user.signin_id)
+        svc.consoles.add(request.sid)
         join_room(live.employee_room(current_user.id))
         join_room(live.GENERAL_ROOM)
 
     def on_disconnect(self, reason=None):
         svc = services()
+        svc.consoles.discard(request.sid)
         with svc.transaction() as session:
             presence.disconnect(session, request.sid, svc.clock())
 
@@ -124,6 +126,14 @@ class EmployeeNamespace(StrictNamespace):
             ack = {"ok": True, "conversation": payloads.conversation(conversation)}
         live.emit_all(svc.socketio, events)
         return ack
+
+    @on(OfferRef)
+    def on_seen_offer(self, data):
+        """The console shows this offer (sent by itself when the offer arrives)."""
+        svc = services()
+        with svc.transaction() as session:
+            offers.acknowledge(session, data.offer_id, _account()[0], svc.clock())
+        return {"ok": True}
 
     @on(OfferRef)
     def on_decline(self, data):

@@ -1,17 +1,24 @@
 """Rate limits (Flask-Limiter on the `limits` library): per address for questions, mail links
 and sign-in attempts (failures only, per account too: the delay grows from tier to tier), and
 per conversation for messages over Socket.IO. Counted in Redis when it is configured, so every
-worker agrees; in memory on the embedded default. The limits are settings."""
+worker agrees; in memory on the embedded default, and in each process's memory while Redis is
+away (a restart must not stop chats or questions). The limits are settings."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter, RateLimiter
 
 from .config import Settings
+
+log = logging.getLogger(__name__)
+_while_away = MovingWindowRateLimiter(MemoryStorage())  # counts here while Redis is away
 
 limiter = Limiter(key_func=lambda: request.remote_addr or "unknown", strategy="moving-window",
                   headers_enabled=True)
@@ -19,7 +26,8 @@ limiter = Limiter(key_func=lambda: request.remote_addr or "unknown", strategy="m
 
 def init_app(app: Flask, settings: Settings) -> None:
     app.config.update(RATELIMIT_STORAGE_URI=settings.redis_url or "memory://",
-                      RATELIMIT_KEY_PREFIX="matchmaker")
+                      RATELIMIT_KEY_PREFIX="matchmaker",
+                      RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True)
     limiter.init_app(app)
 
 
@@ -41,7 +49,23 @@ def retry_after(limit_setting: str, *keys: str) -> int | None:
     """Count one hit against a limit setting for these keys (Socket.IO events have no route);
     None when it is allowed, else the seconds until it would be."""
     settings: Settings = current_app.extensions["matchmaker"].settings
-    strategy = limiter.limiter
+    try:
+        return _count(limiter.limiter, settings, limit_setting, keys)
+    except (OSError, *_redis_errors()) as error:
+        log.warning("rate limits counted in this process: their storage is away: %s", error)
+        return _count(_while_away, settings, limit_setting, keys)
+
+
+def _redis_errors() -> tuple[type[Exception], ...]:
+    try:
+        from redis import RedisError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return ()
+    return (RedisError,)
+
+
+def _count(strategy: RateLimiter, settings: Settings, limit_setting: str,
+           keys: tuple[str, ...]) -> int | None:
     for limit in parse_many(getattr(settings, limit_setting)):
         if not strategy.hit(limit, limit_setting, *keys):
             reset, _ = strategy.get_window_stats(limit, limit_setting, *keys)

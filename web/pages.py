@@ -37,7 +37,10 @@ def client_config() -> dict:
     each page so nothing is copied by hand into the JavaScript."""
     policy = services().policy
     return {"max_question_chars": policy.max_question_chars,
-            "max_message_chars": policy.max_message_chars, "mail": policy.mail_enabled}
+            "max_message_chars": policy.max_message_chars, "mail": policy.mail_enabled,
+            # three beats per timeout: one lost or late beat is not a departure
+            "console_heartbeat_ms": round(policy.presence_ttl_s * 1000 / 3),
+            "widget_heartbeat_ms": round(min(20.0, policy.widget_ttl_s / 3) * 1000)}
 
 
 @bp.get("/widget")

@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from flask import Flask
+from sqlalchemy.orm import Session
 
-from matchmaker import accounts, sweeps
+from matchmaker import accounts, presence, sweeps
 from matchmaker.ports import CpuRunner, Encoder
 
 from . import live, mail
@@ -89,10 +90,22 @@ def offloaded(encoder: Encoder, async_mode: str) -> Encoder:
 
 
 def warm_up(app: Flask) -> None:
-    """Load the models before the first question, then freeze the heap so GC skips them."""
+    """Load the models and build the ranking indexes before the first question (from then on
+    they are rebuilt in the background, never on a question), then freeze the heap so GC
+    skips them."""
     svc = app.extensions["matchmaker"]
     for model in (svc.encoder, svc.detector):
         getattr(model, "load", lambda: None)()
+    # A rebuild is seconds of CPU at 10,000 employees: under gevent it runs in the native
+    # thread pool, so the loop goes on serving everyone meanwhile.
+    gevent = svc.settings.async_mode == "gevent"
+    svc.matcher.refresh_in_background(svc.transaction, lambda job: svc.socketio.start_background_task(
+        (lambda: in_thread_pool(job)) if gevent else job))
+    try:
+        with svc.transaction() as session:
+            svc.matcher.sync(session)
+    except Exception as error:  # no database or vectors yet: the first question builds them
+        log.warning("ranking indexes not built at start-up: %s", error)
     # torch leaves ~450k long-lived objects; freezing them keeps full collections short.
     gc.collect()
     gc.freeze()
@@ -135,6 +148,21 @@ def run_every(app: Flask, seconds: float, job: Callable[[Services], object], wha
 def start_sweeper(app: Flask) -> None:
     """Run sweep_once every sweep_interval seconds."""
     run_every(app, app.extensions["matchmaker"].settings.sweep_interval, sweep_once, "sweep")
+
+
+def keep_present(svc: Services) -> None:
+    """Refresh the presence of every console connected to this process."""
+    with svc.statement() as connection, Session(connection) as session:
+        presence.keep(session, list(svc.consoles), svc.clock())
+
+
+def start_presence_keeper(app: Flask) -> None:
+    """Say this process's consoles are here three times per presence timeout. A console is up
+    while engine.io's pings reach it (a browser that vanished is disconnected within
+    ping_interval + ping_timeout), whatever its own heartbeat timers do in a background tab; a
+    server that died stops saying so, and its consoles lapse within the timeout."""
+    svc: Services = app.extensions["matchmaker"]
+    run_every(app, svc.policy.presence_ttl_s / 3, keep_present, "keeping presence")
 
 
 def start_mailer(app: Flask) -> None:

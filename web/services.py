@@ -4,7 +4,7 @@ clock."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
@@ -34,6 +34,7 @@ class Services:
     policy: Policy
     socketio: SocketIO
     clock: Callable[[], datetime]
+    consoles: set[str] = field(default_factory=set)  # this process's console connections (sids)
 
 
 def services() -> Services:

@@ -157,6 +157,7 @@ class Offer(Base):
     offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the console showed it
     # accepted | declined | expired | unreachable | withdrawn
     outcome: Mapped[str | None] = mapped_column(String(20))
 

@@ -2,13 +2,15 @@
 vanishes and the next one is asked; the console sees the customer leave and come back."""
 
 from tests.web.conftest import ask, events
-from web.runtime import sweep_once
+from web.runtime import keep_present, sweep_once
 
 EMP, CUS = "/employee", "/customer"
 
 
 def sweep(app, svc):
+    """What every process does in the background: vouch for the consoles it holds, sweep."""
     with app.app_context():
+        keep_present(svc)
         sweep_once(svc)
 
 

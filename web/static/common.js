@@ -11,7 +11,7 @@ const RETRY_MS = 2000;
 const TYPING_THROTTLE_MS = 2000;
 const TYPING_IDLE_MS = 3000;
 export const TYPING_SHOWN_MS = 5000; // how long the other side's "is typing" shows without news
-export const HEARTBEAT_MS = 20000;
+export const HEARTBEAT_MS = 20000; // unless the page says (its *_heartbeat_ms, from the server)
 
 /** The settings the server rendered into the page (<script type="application/json" id="mm-config">). */
 export function readConfig() {

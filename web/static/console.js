@@ -195,6 +195,9 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     const deadline = fresh ? Date.now() + total : Math.min(expires, Date.now() + total);
     const entry = { offer, deadline, total, node: offerCard(offer) };
     state.offers.set(offer.offer_id, entry);
+    // Shown: the server learns this console is alive for it (an offer nobody acknowledges
+    // moves on to the next colleague after a few seconds).
+    emitQuietly("seen_offer", { offer_id: offer.offer_id });
     ui.offerList.appendChild(entry.node);
     tickOffer(entry);
     renderCounts();
@@ -862,7 +865,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     socket.on("customer_presence", onCustomerPresence);
     socket.on("left", onMovedOn);
     socket.on("claimed", onClaimed);
-    setInterval(beat, HEARTBEAT_MS);
+    setInterval(beat, CONFIG.console_heartbeat_ms || HEARTBEAT_MS);
     setInterval(() => state.offers.forEach(tickOffer), 1000);
   }
 

@@ -790,7 +790,7 @@ function connect() {
     showClosed(data.by, ack.ok ? ack.conversation.feedback : null, ack.ok ? ack.conversation.consent_question : null);
   });
   clearInterval(state.heartbeat);
-  state.heartbeat = setInterval(beat, HEARTBEAT_MS);
+  state.heartbeat = setInterval(beat, CONFIG.widget_heartbeat_ms || HEARTBEAT_MS);
 }
 
 /** The heartbeat's answer says where the conversation stands: behind it, sync (a live event
