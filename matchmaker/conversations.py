@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, bindparam, literal, or_, select, true, update
+from sqlalchemy import Connection, Integer, bindparam, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -220,32 +221,42 @@ def say_at_once(
     The rules are say()'s: a customer writes in any conversation not closed; an employee in
     one assigned to them that is active or offline, while their sign-in is open (signin_id)."""
     text = _said_input(body, client_id, policy)
+    writer = "customer" if employee_id is None else "employee"
+    statement = _statement(connection.dialect.name, writer, policy.mail_enabled,
+                           signin_id is not None)
+    row = _store(connection, statement, {
+        "p_conversation_id": conversation_id, "p_author": author, "p_employee_id": employee_id,
+        "p_body": text, "p_client_id": client_id, "p_created_at": now, "p_signin_id": signin_id})
+    if row is None:
+        return None
+    return Said(conversation_id, row.seq, author, text, client_id, now, row.employee_id)
+
+
+@functools.cache
+def _statement(dialect: str, writer: str, mail: bool, signin: bool):
+    """The write, built once per case with bound parameters (building the expression costs
+    more than running it; SQLAlchemy then reuses its compiled form)."""
     conversations, messages = Conversation.__table__, Message.__table__
-    rule = [conversations.c.id == conversation_id]
-    if employee_id is None:
+    # (the parameters' names are not the columns': SQLAlchemy keeps those for VALUES and SET)
+    rule = [conversations.c.id == bindparam("p_conversation_id", type_=conversations.c.id.type)]
+    if writer == "customer":
         rule.append(conversations.c.status != Status.CLOSED.value)
     else:
+        employee_id = bindparam("p_employee_id", type_=conversations.c.employee_id.type)
         rule += [conversations.c.employee_id == employee_id,
                  conversations.c.status.in_((Status.ACTIVE.value, Status.OFFLINE.value))]
-        if policy.mail_enabled:  # a reply may have to be mailed: outbox.note_reply, in say()
+        if mail:  # a reply may have to be mailed: outbox.note_reply, in say()
             rule.append(conversations.c.reply_to.is_(None))
-        if signin_id is not None:
-            rule.append(signins.is_open(signin_id, employee_id))
-    values = {"author": literal(author, messages.c.author.type),
-              "employee_id": literal(employee_id, messages.c.employee_id.type),
-              "body": literal(text, messages.c.body.type),
-              "client_id": literal(client_id, messages.c.client_id.type),
-              "created_at": bindparam("created_at", now, type_=messages.c.created_at.type)}
-    if connection.dialect.name == "postgresql":
-        seq, assigned = _store_in_one_statement(connection, rule, values)
-    else:
-        seq, assigned = _store_in_two(connection, conversation_id, rule, values)
-    if seq is None:
-        return None
-    return Said(conversation_id, seq, author, text, client_id, now, assigned)
+        if signin:
+            rule.append(signins.is_open(bindparam("p_signin_id", type_=Integer), employee_id))
+    values = {name: bindparam(f"p_{name}", type_=messages.c[name].type)
+              for name in ("author", "employee_id", "body", "client_id", "created_at")}
+    if dialect == "postgresql":
+        return _one_statement(rule, values)
+    return _two_statements(rule, values)
 
 
-def _store_in_one_statement(connection: Connection, rule: list, values: dict):
+def _one_statement(rule: list, values: dict):
     """PostgreSQL: lock the row, insert with last_seq + 1 (nothing on a client_id already
     stored), move last_seq to it. After waiting for the lock, FOR UPDATE reads the row as the
     other writer left it, and the unique index sees that writer's message: a retry racing the
@@ -260,31 +271,41 @@ def _store_in_one_statement(connection: Connection, rule: list, values: dict):
         .returning(messages.c.conversation_id, messages.c.seq).cte("stored"))
     moved = (update(conversations).where(conversations.c.id == stored.c.conversation_id)
              .values(last_seq=stored.c.seq).cte("moved"))
-    row = connection.execute(
-        select(locked.c.employee_id, stored.c.seq)
-        .select_from(locked.outerjoin(stored, true())).add_cte(moved)).first()
-    return (None, None) if row is None else (row.seq, row.employee_id)
+    return (select(locked.c.employee_id, stored.c.seq)
+            .select_from(locked.outerjoin(stored, true())).add_cte(moved))
 
 
-def _store_in_two(connection: Connection, conversation_id: int, rule: list, values: dict):
-    """SQLite (its writers are serialised by the database lock): move the counter, insert;
-    a client_id already stored rolls both back."""
+def _two_statements(rule: list, values: dict):
+    """SQLite (its writers are serialised by the database lock): move the counter, insert."""
     conversations, messages = Conversation.__table__, Message.__table__
-    with connection.begin_nested() as step:
-        row = connection.execute(
-            update(conversations).where(*rule).values(last_seq=conversations.c.last_seq + 1)
-            .returning(conversations.c.last_seq, conversations.c.employee_id)).first()
-        if row is None:
+    move_on = (update(conversations).where(*rule).values(last_seq=conversations.c.last_seq + 1)
+               .returning(conversations.c.last_seq, conversations.c.employee_id))
+    insert_it = (sqlite_insert(messages).values(
+        conversation_id=bindparam("p_conversation_id"), seq=bindparam("p_seq"), **values)
+        .on_conflict_do_nothing().returning(messages.c.seq))
+    return move_on, insert_it
+
+
+def _store(connection: Connection, statement, params: dict):
+    """Run the write; the stored message's (seq, employee_id), or None (nothing stored)."""
+    if not isinstance(statement, tuple):
+        row = connection.execute(statement, params).first()
+        return None if row is None or row.seq is None else row
+    move_on, insert_it = statement
+    with connection.begin_nested() as step:  # a client_id already stored rolls both back
+        moved = connection.execute(move_on, params).first()
+        stored = moved and connection.execute(
+            insert_it, {**params, "p_seq": moved.last_seq}).first()
+        if not stored:
             step.rollback()
-            return None, None
-        stored = connection.execute(
-            sqlite_insert(messages).values(conversation_id=conversation_id, seq=row.last_seq,
-                                           **values)
-            .on_conflict_do_nothing().returning(messages.c.seq)).first()
-        if stored is None:
-            step.rollback()
-            return None, None
-    return row.last_seq, row.employee_id
+            return None
+    return _Stored(moved.last_seq, moved.employee_id)
+
+
+@dataclass(frozen=True)
+class _Stored:
+    seq: int
+    employee_id: int | None
 
 
 def say(

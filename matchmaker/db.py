@@ -12,15 +12,19 @@ Transaction = Callable[[], AbstractContextManager[Session]]
 Statement = Callable[[], AbstractContextManager[Connection]]
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 20) -> Engine:
     """An engine for url; SQLite gets WAL, foreign keys and a busy timeout.
 
     No ping before each use of a pooled connection (a round trip per message): after a database
     restart the first statement on a dead connection fails, which makes SQLAlchemy drop every
     connection of the pool made before it; that one request is answered `unavailable` and the
-    clients send it again (web/errors.py)."""
+    clients send it again (web/errors.py).
+
+    pool_size connections stay open (PostgreSQL): with more handlers at a time than that, the
+    extra connections are opened and closed per use, which cost more CPU than the chat's
+    statements themselves (measured: bench/README.md)."""
     if not url.startswith("sqlite"):
-        return create_engine(url)
+        return create_engine(url, pool_size=pool_size, max_overflow=10)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")

@@ -71,7 +71,7 @@ def create_app(
         ping_interval=settings.ping_interval, ping_timeout=settings.ping_timeout,
     )
     errors.guard_socketio(socketio)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.db_pool_size)
     encoder = offloaded(encoder or make_encoder(settings.model), settings.async_mode)
     detector = detector or shared_detector(tuple(settings.languages.split()))
     fixed_min_fit = settings.min_score or None  # 0: the model's calibration

