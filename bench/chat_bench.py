@@ -265,7 +265,8 @@ def employees_file(work: Path) -> Path:
 
 def run_one(mode: str, pairs: int, seconds: int, loop: str, work: Path, template: Path,
             employees: Path, setup_concurrency: int = 1, *, processes: int = 1,
-            redis_db: int | None = None, cpus: str = "0", client_cpus: str = "1") -> dict:
+            redis_db: int | None = None, cpus: str = "0", client_cpus: str = "1",
+            drain: float = 5) -> dict:
     tag = f"{mode}-{processes}{'R' if redis_db is not None else ''}-{loop}-{pairs}"
     redis_url = ""
     if redis_db is not None:
@@ -297,7 +298,8 @@ def run_one(mode: str, pairs: int, seconds: int, loop: str, work: Path, template
                                  "--url", server.url, "--pairs", str(pairs),
                                  "--seconds", str(seconds), "--loop", loop,
                                  "--employees", str(employees),
-                                 "--setup-concurrency", str(setup_concurrency)]),
+                                 "--setup-concurrency", str(setup_concurrency),
+                                 "--drain", str(drain)]),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         stderr_lines = []
 
@@ -496,6 +498,9 @@ def main(argv=None) -> int:
     ap.add_argument("--budget", type=float, default=900, help="no new run after this many s")
     ap.add_argument("--setup-concurrency", type=int, default=1,
                     help="questions asked at once while setting up (>1 stalls gevent+SQLite)")
+    ap.add_argument("--drain", type=float, default=5,
+                    help="seconds after the load in which messages may still arrive (lost = acked "
+                         "and not received by then)")
     ap.add_argument("--json", action="store_true")
     opts = ap.parse_args(argv)
     # SIGTERM (e.g. `timeout`) unwinds through the finally blocks, so servers are stopped.
@@ -533,7 +538,7 @@ def main(argv=None) -> int:
                         opts.setup_concurrency, processes=n,
                         redis_db=opts.redis_db if redis else None,
                         cpus=server_cpus(opts.server_cpus, n, opts.client_cpus),
-                        client_cpus=opts.client_cpus)
+                        client_cpus=opts.client_cpus, drain=opts.drain)
             results.append(r)
             print(fmt(r), file=sys.stderr, flush=True)
     finally:

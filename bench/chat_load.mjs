@@ -29,6 +29,7 @@ const WARMUP = Number(args.warmup || 3);
 const LOOP = args.loop || "open";
 const PASSWORD = args.password || "matchmaker-demo";
 const SETUP_CONC = Number(args["setup-concurrency"] || 1);
+const DRAIN_S = Math.min(120, Number(args.drain || 5)); // after the load: how long messages may still arrive
 const employees = JSON.parse(readFileSync(args.employees, "utf8")); // [{email, expertise: []}]
 const now = () => performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -196,9 +197,9 @@ async function main() {
   log("LOAD_END");
   const receivedAtWindowEnd = received;
   const sentAtWindowEnd = sent;
-  // 4. drain: up to 5 s for outstanding messages
+  // 4. drain: up to DRAIN_S s for outstanding messages
   const drainStart = now();
-  while (pending.size > 0 && now() - drainStart < 5000) await sleep(50);
+  while (pending.size > 0 && now() - drainStart < DRAIN_S * 1000) await sleep(50);
   let lost = 0, unacked = 0;
   for (const p of pending.values()) { if (p.acked) lost++; else unacked++; }
   stopping = true;

@@ -152,6 +152,8 @@ def start_sweeper(app: Flask) -> None:
 
 def keep_present(svc: Services) -> None:
     """Refresh the presence of every console connected to this process."""
+    if not svc.consoles:
+        return
     with svc.statement() as connection, Session(connection) as session:
         presence.keep(session, list(svc.consoles), svc.clock())
 
