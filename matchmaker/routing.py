@@ -5,6 +5,7 @@ ties go to the lighter load. Every match explains itself."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,10 +13,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import experience
+from .db import Transaction
 from .models import Employee, ProfilePassage, VectorSpace
-from .ports import Encoder, LanguageDetector, LexicalIndex, VectorIndex
+from .ports import Encoder, LanguageDetector, LexicalIndex, ProfileIndex
 from .presence import loads
-from .profiles import DEFAULT_MIN_FIT, PROFILE_KINDS, calibration, check_space, headline, sync_indexes
+from .profiles import (
+    DEFAULT_MIN_FIT,
+    calibration,
+    check_space,
+    headline,
+    index_behind,
+    sync_indexes,
+)
 from .values import Explanation, Match
 
 KIND_PROTOTYPES = {
@@ -55,8 +64,8 @@ class Weights:
     language: float = 0.1  # taken off when the person does not speak the question's language
     experience: float = 0.05  # past outcomes, bounded to [-1, 1] before weighting
     tie_margin: float = 0.01  # scores this close are a tie, broken by the lighter load
-    passages: int = 200  # nearest passages read per question
-    shortlist: int = 20  # people added by gist and by words even without a near passage
+    candidates: int = 100  # people with the closest gist: all their passages are read
+    shortlist: int = 20  # people added by words even without a close gist
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,6 @@ class _Evidence:
 @dataclass
 class _Signals:
     evidence: dict[int, _Evidence] = field(default_factory=dict)
-    floor: float = 0.0  # any passage not read back is at most this close
 
     def of(self, employee_id: int) -> _Evidence:
         return self.evidence.setdefault(employee_id, _Evidence())
@@ -100,24 +108,56 @@ class _Signals:
 class Matcher:
     """Ranks employees for questions; holds the encoder and the indexes (caches of the database)."""
 
-    def __init__(self, encoder: Encoder, index: VectorIndex, centroids: VectorIndex,
-                 lexical: LexicalIndex, weights: Weights | None = None,
-                 detector: LanguageDetector | None = None, min_fit: float | None = None):
+    def __init__(self, encoder: Encoder, index: ProfileIndex, lexical: LexicalIndex,
+                 weights: Weights | None = None, detector: LanguageDetector | None = None,
+                 min_fit: float | None = None):
         """detector: reads the question's language (None: every question is English); min_fit:
         a fixed threshold instead of the encoder's calibration (MATCHMAKER_MIN_SCORE)."""
-        self.encoder, self.index, self.centroids, self.lexical = encoder, index, centroids, lexical
+        self.encoder, self.index, self.lexical = encoder, index, lexical
         self.weights = weights or Weights()
         self.detector, self.fixed_min_fit = detector, min_fit
         self._kinds: np.ndarray | None = None
         self._lock = threading.Lock()
+        self._transaction: Transaction | None = None
+        self._spawn: Callable[[Callable[[], None]], object] | None = None
+        self._refreshing = False
 
     def sync(self, session: Session) -> VectorSpace | None:
         """Bring the indexes up to the database (cheap when nothing changed); refuse vectors
         another model made. Returns the stored space (None: no vectors yet)."""
         space = check_space(session, self.encoder)
-        sync_indexes(session, self.index, self.centroids, self.lexical,
-                     getattr(self.encoder, "blocks", None))
+        sync_indexes(session, self.index, self.lexical, getattr(self.encoder, "blocks", None))
         return space
+
+    def refresh_in_background(self, transaction: Transaction,
+                              spawn: Callable[[Callable[[], None]], object]) -> None:
+        """From now on a question never waits for the indexes to be rebuilt: when the database
+        is ahead of them, spawn(job) rebuilds them in a transaction of its own and swaps them
+        in whole, while questions are ranked with the ones there are (until the first build,
+        a question still builds them)."""
+        self._transaction, self._spawn = transaction, spawn
+
+    def _catch_up(self, session: Session) -> VectorSpace | None:
+        if self._spawn is None or self.index.version is None:
+            return self.sync(session)
+        space = check_space(session, self.encoder)
+        if index_behind(session, self.index, self.lexical):
+            with self._lock:
+                start, self._refreshing = not self._refreshing, True
+            if start:
+                try:
+                    self._spawn(self._refresh)
+                except BaseException:
+                    self._refreshing = False
+                    raise
+        return space
+
+    def _refresh(self) -> None:
+        try:
+            with self._transaction() as session:
+                self.sync(session)
+        finally:
+            self._refreshing = False
 
     def read(self, question: str) -> Reading:
         """The question's language, and its vector as the encoder reads that language."""
@@ -146,19 +186,21 @@ class Matcher:
         one detected when clear, else `language` (what the widget speaks), if given."""
         # Encode before the first query: on SQLite that query takes the write lock.
         reading = self.read(question)
-        space = self.sync(session)
+        space = self._catch_up(session)
         signals = self._signals(session, reading.vector, question)
+        # The cross-lingual weights apply to a question more likely not English than English:
+        # an English question the detector doubts a little keeps every signal.
+        english = 1.0 if reading.english >= 0.5 else reading.english
+        active = session.scalars(select(Employee.id).where(
+            Employee.id.in_(signals.evidence), Employee.active.is_(True))).all()
         employees = {e.id: e for e in session.scalars(select(Employee).where(
-            Employee.id.in_(signals.evidence), Employee.active.is_(True)))}
+            Employee.id.in_(self._contenders(signals, active, limit, english))))}
         spoken = reading.language or language
         min_fit = self.threshold(reading.english, space)
         if not employees:
             return Ranking([], 0.0, min_fit, reading.language)
         kinds = self.question_kinds(reading.vector)
         outcomes = experience.outcomes(session, list(employees))
-        # The cross-lingual weights apply to a question more likely not English than English:
-        # an English question the detector doubts a little keeps every signal.
-        english = 1.0 if reading.english >= 0.5 else reading.english
         matches = [self._score(employee, signals, kinds, outcomes.get(eid), spoken, english)
                    for eid, employee in employees.items()]
         matches.sort(key=lambda m: (-m.score, m.employee_id))
@@ -176,48 +218,66 @@ class Matcher:
         return dict(zip(KIND_PROTOTYPES, (odds / odds.sum()).tolist(), strict=True))
 
     def _signals(self, session: Session, vector: np.ndarray, question: str) -> _Signals:
+        """The candidates (closest gists, and the best shared words) and their evidence, each
+        read exactly: their closest passage, gist and words."""
         signals = _Signals()
-        hits = dict(self.index.search(vector, self.weights.passages))
-        if hits:
-            signals.floor = min(hits.values())
-            rows = session.execute(select(ProfilePassage.id, ProfilePassage.employee_id,
-                                          ProfilePassage.kind, ProfilePassage.text,
-                                          ProfilePassage.history_item_id)
-                                   .where(ProfilePassage.id.in_(hits))).all()
-            for row in rows:
-                evidence, cosine = signals.of(row.employee_id), hits[row.id]
-                if evidence.passage is None or cosine > evidence.passage[0]:
-                    evidence.passage = (cosine, row.kind, row.history_item_id)
-                if row.kind in PROFILE_KINDS and (evidence.curated is None
-                                                  or cosine > evidence.curated[0]):
-                    evidence.curated = (cosine, row.text)
-        gists = self.centroids.search(vector, self.centroids.size)  # all: one per employee
-        for rank, (eid, cosine) in enumerate(gists):
-            if rank < self.weights.shortlist or eid in signals.evidence:
-                signals.of(eid).gist = cosine
-        words = self.lexical.scores(question)
+        gists = dict(self.index.shortlist(vector, self.weights.candidates))
+        words = self.lexical.top(question, self.weights.shortlist, among=gists)
         if words:
             best = max(words.values())
-            shortlist = set(sorted(words, key=words.get, reverse=True)[: self.weights.shortlist])
             for eid, value in words.items():
-                if eid in shortlist or eid in signals.evidence:
-                    signals.of(eid).words = value / best
-        gist = dict(gists)
-        for eid, evidence in signals.evidence.items():
-            evidence.gist = gist.get(eid, evidence.gist)
+                signals.of(eid).words = value / best
+        gists.update(self.index.gists(vector, [eid for eid in words if eid not in gists]))
+        for eid, cosine in gists.items():
+            signals.of(eid).gist = cosine
+        closest = self.index.closest(vector, list(signals.evidence))
+        wanted = {pid for best, curated in closest.values()
+                  for pid, _ in (best, curated or best)}
+        rows = {row.id: row for row in session.execute(
+            select(ProfilePassage.id, ProfilePassage.kind, ProfilePassage.text,
+                   ProfilePassage.history_item_id).where(ProfilePassage.id.in_(wanted)))}
+        for eid, ((pid, cosine), curated) in closest.items():
+            evidence, row = signals.of(eid), rows.get(pid)
+            if row is not None:  # else removed since the indexes were built
+                evidence.passage = (cosine, row.kind, row.history_item_id)
+            if curated and curated[0] in rows:
+                evidence.curated = (curated[1], rows[curated[0]].text)
         return signals
+
+    def _similarity(self, evidence: _Evidence, english: float) -> dict[str, float]:
+        """The parts of the score that come from what the person knows."""
+        w = self.weights
+        cosine = evidence.passage[0] if evidence.passage else 0.0
+        return {
+            "passage": w.passage * (english + (1 - english) * w.passage_other) * cosine,
+            "gist": w.gist * evidence.gist,
+            "words": w.words * (english + (1 - english) * w.words_other) * evidence.words,
+        }
+
+    def _contenders(self, signals: _Signals, active: list[int], limit: int,
+                    english: float) -> list[int]:
+        """The active candidates that can still reach the top `limit`: role, experience and
+        language move a score by at most `reach` in all, so whoever is further behind the
+        limit-th best on what they know can neither pass nor tie with it."""
+        w = self.weights
+        known = {eid: sum(self._similarity(signals.evidence[eid], english).values())
+                 for eid in active}
+        if limit <= 0 or len(known) <= limit:
+            return list(known)
+        kth = sorted(known.values(), reverse=True)[limit - 1]
+        reach = (abs(w.role) + 2 * abs(w.experience) + abs(w.language) + abs(w.tie_margin)
+                 + 1e-3)  # and the rounding of scores
+        return [eid for eid, value in known.items() if value >= kth - reach]
 
     def _score(self, employee: Employee, signals: _Signals, kinds: dict[str, float],
                outcome: experience.Outcome | None, language: str | None,
                english: float = 1.0) -> Match:
         w = self.weights
         evidence = signals.evidence[employee.id]
-        cosine, kind, history_item = evidence.passage or (signals.floor, "", None)
+        cosine, kind, history_item = evidence.passage or (0.0, "", None)
         role_kind = ROLE_KIND.get(employee.role)
         parts = {
-            "passage": w.passage * (english + (1 - english) * w.passage_other) * cosine,
-            "gist": w.gist * evidence.gist,
-            "words": w.words * (english + (1 - english) * w.words_other) * evidence.words,
+            **self._similarity(evidence, english),
             "role": w.role * ((kinds[role_kind] - 1 / 3) if role_kind else 0.0),
             "experience": w.experience * experience.signal(employee, outcome),
             "language": -w.language * (not speaks(employee, language)),

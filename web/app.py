@@ -11,7 +11,7 @@ from embeddings.language import shared_detector
 from embeddings.multilingual import make_encoder
 from matchmaker.db import make_engine, make_statement, make_transaction
 from matchmaker.models import utcnow
-from matchmaker.ports import Encoder, LanguageDetector, LexicalIndex, VectorIndex
+from matchmaker.ports import Encoder, LanguageDetector, LexicalIndex, ProfileIndex
 from matchmaker.values import Policy
 
 from . import (
@@ -40,7 +40,7 @@ from .streams import StreamManager
 
 def create_app(
     overrides: dict | None = None, *, encoder: Encoder | None = None,
-    index: VectorIndex | None = None, lexical: LexicalIndex | None = None, clock=utcnow,
+    index: ProfileIndex | None = None, lexical: LexicalIndex | None = None, clock=utcnow,
     detector: LanguageDetector | None = None,
 ) -> Flask:
     """Build the app: config from the environment (then overrides), services, routes, events."""

@@ -1,11 +1,12 @@
 """The bundled all-MiniLM-L6-v2 model, offline, routing questions in the demo company."""
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
 from embeddings.encoder import SentenceTransformerEncoder
-from embeddings.index import FaissIndex
 from embeddings.lexical import BM25Index
+from embeddings.passages import PassageIndex
 from matchmaker import demo
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.models import Base, Employee
@@ -37,7 +38,7 @@ def demo_db(real_encoder, tmp_path_factory):
 
 def top_role(tx, encoder, question: str) -> tuple[str, str]:
     with tx() as session:
-        best = Matcher(encoder, FaissIndex(), FaissIndex(), BM25Index()).rank(session, question).matches[0]
+        best = Matcher(encoder, PassageIndex(), BM25Index()).rank(session, question).matches[0]
         employee = session.get(Employee, best.employee_id)
         return employee.role, best.explanation.reason
 
@@ -71,3 +72,20 @@ def test_the_profiles_are_stored_as_vectors_in_the_database(demo_db):
     with demo_db() as session:
         employees = session.scalars(select(Employee)).all()
         assert all(employee.passages for employee in employees)
+
+
+def test_the_onnx_export_reads_questions_as_torch_does(real_encoder, tmp_path):
+    from embeddings.quantized import MIN_COSINE, OnnxQuestions
+
+    fast = OnnxQuestions(real_encoder, cache=tmp_path)
+    fast.load()  # exports into tmp_path, then checks the export against torch
+    assert fast.active
+    assert len(list(tmp_path.glob("*.onnx"))) == 1
+    questions = ["How much does the Pro plan cost per user per month?",
+                 "Our API calls return 429 errors when we create invoices in bulk",
+                 "Does the iOS app support offline mode?"]
+    ours = np.stack([fast.encode_query(question) for question in questions])
+    assert (ours * real_encoder.encode(questions)).sum(axis=1).min() >= MIN_COSINE
+    again = OnnxQuestions(real_encoder, cache=tmp_path)
+    again.load()  # the cached export, no second one
+    assert again.active and len(list(tmp_path.glob("*.onnx"))) == 1

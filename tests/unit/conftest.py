@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from embeddings.index import FaissIndex
 from embeddings.lexical import BM25Index
+from embeddings.passages import PassageIndex
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.events import Offered, Queued
 from matchmaker.models import Base, Employee
@@ -34,12 +34,12 @@ def tx(engine):
 
 @pytest.fixture
 def index():
-    return FaissIndex()
+    return PassageIndex()
 
 
 @pytest.fixture
 def matcher(encoder, index):
-    return Matcher(encoder, index, FaissIndex(), BM25Index())
+    return Matcher(encoder, index, BM25Index())
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from embeddings.index import FaissIndex
 from embeddings.lexical import BM25Index, tokenize
 from embeddings.multilingual import LanguageRoutedEncoder
+from embeddings.passages import PassageIndex
 from matchmaker import evaluation, profiles
 from matchmaker.errors import ModelMismatch
 from matchmaker.profiles import _centroids
@@ -81,7 +81,7 @@ def multilingual(tx, clock):
     with tx() as session:
         employees = [upsert_employee(session, r, clock(), PASSWORD)[0] for r in staff_records()]
         profiles.embed_employees(session, encoder, employees)
-    return Matcher(encoder, FaissIndex(), FaissIndex(), BM25Index(), detector=Detector())
+    return Matcher(encoder, PassageIndex(), BM25Index(), detector=Detector())
 
 
 def test_a_ranking_carries_its_questions_language_and_threshold(tx, multilingual, staff_by_email):
@@ -101,7 +101,7 @@ def test_the_detected_language_counts_against_people_who_do_not_speak_it(
 
 
 def test_vectors_of_another_model_are_refused_until_reembedded(tx, multilingual, encoder):
-    other = Matcher(encoder, FaissIndex(), FaissIndex(), BM25Index())
+    other = Matcher(encoder, PassageIndex(), BM25Index())
     with pytest.raises(ModelMismatch, match="reembed"), tx() as session:
         other.rank(session, "webhook signature")
     with tx() as session:

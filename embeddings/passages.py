@@ -1,0 +1,194 @@
+"""Every profile passage vector grouped by its employee, and one gist per employee, in numpy: a
+question reads the gists first and then only the passages of a shortlist, instead of every
+passage. A cache of the database, built whole and swapped in whole."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+Blocks = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What one question reads; never changed once published. The passage matrices may hold
+    rows past `size` that a later snapshot added (never rows this one reads)."""
+
+    version: str
+    blocks: Blocks
+    size: int  # passage rows in use
+    ids: np.ndarray  # passage id per row
+    profile: np.ndarray  # per row: the profile's own words (else history)
+    passages: tuple[np.ndarray, ...]  # one C-contiguous matrix per block
+    rows_of: dict[int, np.ndarray]  # employee -> their passage rows
+    owners: np.ndarray  # employee id per gist row
+    gists: tuple[np.ndarray, ...]  # one matrix per block, a row per employee
+    gist_row: dict[int, int]
+
+
+def _split(vectors: np.ndarray, blocks: Blocks) -> tuple[np.ndarray, ...]:
+    return tuple(np.ascontiguousarray(vectors[:, start:end], dtype=np.float32)
+                 for start, end in blocks)
+
+
+def _grow(matrix: np.ndarray, used: int, extra: np.ndarray) -> np.ndarray:
+    """matrix with `extra` written after its first `used` rows: in place when there is room
+    (rows a published snapshot does not read), else copied into one with a quarter spare."""
+    if used + len(extra) > len(matrix):
+        bigger = np.empty((int((used + len(extra)) * 1.25) + 16, matrix.shape[1]), np.float32)
+        bigger[:used] = matrix[:used]
+        matrix = bigger
+    matrix[used:used + len(extra)] = extra
+    return matrix
+
+
+class PassageIndex:
+    """Passages and gists of every employee; searched gist first. Vectors are normalised, so
+    inner product is cosine; a vector made of blocks (one per encoder) is scored only on the
+    blocks where the question is not zero."""
+
+    def __init__(self):
+        self._snapshot: _Snapshot | None = None
+        self._writing = threading.Lock()  # one writer; readers take the snapshot as it is
+
+    @property
+    def version(self) -> str | None:
+        snapshot = self._snapshot
+        return snapshot.version if snapshot else None
+
+    @property
+    def size(self) -> int:
+        """How many employees it holds."""
+        snapshot = self._snapshot
+        return len(snapshot.owners) if snapshot else 0
+
+    def rebuild(self, ids: np.ndarray, owners: np.ndarray, profile: np.ndarray,
+                vectors: np.ndarray, gist_owners: np.ndarray, gists: np.ndarray, version: str,
+                blocks: Sequence[tuple[int, int]] | None = None) -> None:
+        """Replace everything: passages (id, owner, profile's own or not, vector) and gists."""
+        width = vectors.shape[1] if len(ids) else (gists.shape[1] if len(gist_owners) else 0)
+        blocks = tuple(tuple(b) for b in blocks) if blocks else ((0, width),)
+        owners = np.asarray(owners, dtype=np.int64)
+        order = np.argsort(owners, kind="stable")
+        split = np.flatnonzero(np.diff(owners[order])) + 1
+        rows_of = {int(owners[group[0]]): group for group in np.split(order, split)
+                   if len(group)}
+        gist_owners = np.asarray(gist_owners, dtype=np.int64)
+        snapshot = _Snapshot(version, blocks, len(ids), np.asarray(ids, dtype=np.int64),
+                             np.asarray(profile, dtype=bool), _split(vectors, blocks), rows_of,
+                             gist_owners, _split(gists, blocks),
+                             {int(eid): row for row, eid in enumerate(gist_owners)})
+        with self._writing:
+            self._snapshot = snapshot
+
+    def upsert(self, ids: np.ndarray, owners: np.ndarray, profile: np.ndarray,
+               vectors: np.ndarray, gist_owners: np.ndarray, gists: np.ndarray,
+               version: str) -> None:
+        """Add new passages and set these employees' gists (a learned conversation, a new hire);
+        published as a new snapshot."""
+        with self._writing:
+            old = self._snapshot
+            if old is None:
+                raise RuntimeError("upsert before the first rebuild")
+            used, added = old.size, len(ids)
+            new_rows = np.arange(used, used + added)
+            owners = np.asarray(owners, dtype=np.int64)
+            rows_of = dict(old.rows_of)
+            for eid in np.unique(owners).tolist():
+                mine = new_rows[owners == eid]
+                rows_of[eid] = np.concatenate([rows_of[eid], mine]) if eid in rows_of else mine
+            passages = tuple(_grow(matrix, used, part)
+                             for matrix, part in zip(old.passages, _split(vectors, old.blocks),
+                                                     strict=True))
+            gist_parts = _split(gists, old.blocks)
+            gist_row, owners_all = dict(old.gist_row), old.owners
+            fresh = [eid for eid in np.asarray(gist_owners).tolist() if eid not in gist_row]
+            if fresh:
+                gist_row.update((eid, len(owners_all) + i) for i, eid in enumerate(fresh))
+                owners_all = np.concatenate([owners_all, np.array(fresh, dtype=np.int64)])
+            where = [gist_row[eid] for eid in np.asarray(gist_owners).tolist()]
+            gist_mats = []
+            for matrix, part in zip(old.gists, gist_parts, strict=True):
+                matrix = np.concatenate([matrix, np.zeros((len(fresh), matrix.shape[1]),
+                                                          np.float32)])
+                matrix[where] = part
+                gist_mats.append(matrix)
+            self._snapshot = _Snapshot(
+                version, old.blocks, used + added,
+                np.concatenate([old.ids, np.asarray(ids, dtype=np.int64)]),
+                np.concatenate([old.profile, np.asarray(profile, dtype=bool)]), passages,
+                rows_of, owners_all, tuple(gist_mats), gist_row)
+
+    @staticmethod
+    def _scores(matrices: tuple[np.ndarray, ...], rows, vector: np.ndarray,
+                blocks: Blocks) -> np.ndarray:
+        """Inner products of these rows (a slice or an index array) with vector, block by block,
+        skipping the blocks where the question is zero."""
+        total = None
+        for matrix, (start, end) in zip(matrices, blocks, strict=True):
+            part = vector[start:end]
+            if not part.any():
+                continue
+            # einsum: one thread; BLAS's gemv on two threads is about 2x slower here.
+            scores = np.einsum("ij,j->i", matrix[rows], part)
+            total = scores if total is None else total + scores
+        if total is None:
+            total = np.zeros(len(matrices[0][rows]), dtype=np.float32)
+        return total
+
+    def shortlist(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """The k employees whose gist is closest to vector: (employee id, cosine), best first."""
+        snapshot = self._snapshot
+        if snapshot is None or not len(snapshot.owners) or k <= 0:
+            return []
+        vector = np.asarray(vector, dtype=np.float32)
+        scores = self._scores(snapshot.gists, slice(None), vector, snapshot.blocks)
+        best = (np.argpartition(-scores, k - 1)[:k] if k < len(scores)
+                else np.arange(len(scores)))
+        best = best[np.lexsort((snapshot.owners[best], -scores[best]))]
+        return list(zip(snapshot.owners[best].tolist(), scores[best].astype(float).tolist(),
+                        strict=True))
+
+    def gists(self, vector: np.ndarray, employees: Iterable[int]) -> dict[int, float]:
+        """Gist cosine of each of these employees that has one."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            return {}
+        wanted = [eid for eid in employees if eid in snapshot.gist_row]
+        if not wanted:
+            return {}
+        rows = np.array([snapshot.gist_row[eid] for eid in wanted])
+        scores = self._scores(snapshot.gists, rows, np.asarray(vector, dtype=np.float32),
+                              snapshot.blocks)
+        return dict(zip(wanted, scores.astype(float).tolist(), strict=True))
+
+    def closest(self, vector: np.ndarray, employees: Iterable[int]
+                ) -> dict[int, tuple[tuple[int, float], tuple[int, float] | None]]:
+        """For each of these employees: their closest passage and their closest passage of the
+        profile's own words (None if they have none), each as (passage id, cosine)."""
+        snapshot = self._snapshot
+        if snapshot is None:
+            return {}
+        groups = [(eid, snapshot.rows_of[eid]) for eid in employees if eid in snapshot.rows_of]
+        if not groups:
+            return {}
+        rows = np.concatenate([group for _, group in groups])
+        scores = self._scores(snapshot.passages, rows, np.asarray(vector, dtype=np.float32),
+                              snapshot.blocks)
+        result = {}
+        start = 0
+        for eid, group in groups:
+            mine, where = scores[start:start + len(group)], rows[start:start + len(group)]
+            start += len(group)
+            best = int(np.argmax(mine))
+            own = snapshot.profile[where]
+            curated = None
+            if own.any():
+                pick = int(np.argmax(np.where(own, mine, -np.inf)))
+                curated = (int(snapshot.ids[where[pick]]), float(mine[pick]))
+            result[eid] = ((int(snapshot.ids[where[best]]), float(mine[best])), curated)
+        return result

@@ -1,0 +1,105 @@
+"""The passage index: gists first, then only the shortlist's passages, scored exactly."""
+
+import numpy as np
+import pytest
+
+from embeddings.passages import PassageIndex
+
+
+def unit(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+@pytest.fixture
+def company():
+    """60 employees with 3-9 passages each (every third one history) around a subject of
+    their own, as a profile's passages are, in 24 dimensions."""
+    rng = np.random.default_rng(7)
+    owners = np.repeat(np.arange(1, 61), rng.integers(3, 10, size=60))
+    subjects = rng.normal(size=(61, 24))
+    vectors = unit(subjects[owners] + rng.normal(scale=0.6, size=(len(owners), 24)))
+    ids = np.arange(100, 100 + len(owners))
+    profile = np.arange(len(owners)) % 3 != 0
+    gists = unit(np.stack([vectors[owners == eid].sum(axis=0) for eid in range(1, 61)]))
+    return ids, owners, profile, vectors, np.arange(1, 61), gists
+
+
+def built(company, blocks=None) -> PassageIndex:
+    index = PassageIndex()
+    index.rebuild(*company, "v1", blocks)
+    return index
+
+
+def flat_best(company, question) -> tuple[int, float]:
+    """The owner of the closest passage of all, by a flat search over every passage."""
+    ids, owners, _, vectors, _, _ = company
+    scores = vectors @ question
+    return int(owners[np.argmax(scores)]), float(scores.max())
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_shortlist_holds_the_same_top_match_as_a_flat_search(company, seed):
+    index = built(company)
+    rng = np.random.default_rng(seed)
+    vectors = company[3]
+    for row in rng.choice(len(vectors), size=10, replace=False):
+        # A question near one passage, as a real one is near what someone wrote.
+        question = unit((vectors[row] + rng.normal(scale=0.1, size=24)).reshape(1, -1))[0]
+        owner, cosine = flat_best(company, question)
+        closest = index.closest(question, [eid for eid, _ in index.shortlist(question, 20)])
+        best = max(closest, key=lambda eid: closest[eid][0][1])
+        assert best == owner
+        assert closest[best][0][1] == pytest.approx(cosine, abs=1e-5)
+
+
+def test_closest_gives_each_persons_best_passage_and_best_profile_passage(company):
+    ids, owners, profile, vectors, _, _ = company
+    question = vectors[5]
+    result = built(company).closest(question, [1, 2])
+    for eid in (1, 2):
+        mine = owners == eid
+        scores = vectors[mine] @ question
+        assert result[eid][0] == (ids[mine][np.argmax(scores)], pytest.approx(scores.max(), abs=1e-5))
+        own = np.where(profile[mine], scores, -np.inf)
+        assert result[eid][1][0] == ids[mine][np.argmax(own)]
+
+
+def test_the_shortlist_is_ordered_by_gist_cosine(company):
+    *_, gist_owners, gists = company
+    question = gists[9]
+    shortlist = built(company).shortlist(question, 5)
+    expected = gist_owners[np.argsort(-(gists @ question))[:5]]
+    assert [eid for eid, _ in shortlist] == expected.tolist()
+    assert shortlist[0] == (10, pytest.approx(1.0, abs=1e-5))
+
+
+def test_a_block_where_the_question_is_zero_is_skipped_without_changing_scores(company):
+    index = built(company, blocks=((0, 10), (10, 24)))
+    question = company[3][4].copy()
+    question[10:] = 0
+    whole = built(company).closest(question, [1, 7])
+    split = index.closest(question, [1, 7])
+    for eid in (1, 7):
+        assert split[eid][0] == (whole[eid][0][0], pytest.approx(whole[eid][0][1], abs=1e-5))
+    assert [e for e, _ in index.shortlist(question, 5)] == [
+        e for e, _ in built(company).shortlist(question, 5)]
+
+
+def test_added_passages_are_read_like_a_full_rebuild(company):
+    ids, owners, profile, vectors, gist_owners, gists = company
+    cut = len(ids) - 12  # the last 12 passages (of the last employees) arrive later
+    grown = PassageIndex()
+    keep = np.isin(gist_owners, np.unique(owners[:cut]))
+    first = unit(np.stack([vectors[:cut][owners[:cut] == eid].sum(axis=0)
+                           for eid in gist_owners[keep]]))
+    grown.rebuild(ids[:cut], owners[:cut], profile[:cut], vectors[:cut], gist_owners[keep],
+                  first, "v1")
+    late = np.unique(owners[cut:])
+    grown.upsert(ids[cut:], owners[cut:], profile[cut:], vectors[cut:], late,
+                 gists[np.isin(gist_owners, late)], "v2")
+    whole = built(company)
+    question = vectors[-1]
+    assert grown.version == "v2" and grown.size == whole.size
+    assert grown.shortlist(question, 8) == whole.shortlist(question, 8)
+    everyone = list(range(1, 61))
+    assert grown.closest(question, everyone) == whole.closest(question, everyone)
