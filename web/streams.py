@@ -47,6 +47,7 @@ class StreamManager(PubSubManager):
         self.unsent: deque[str] = deque()
         self.dropped = 0  # events given up because too many waited (a long outage)
         self._sender = None
+        self._error: Exception | None = None  # why the last append failed
         self._appending = threading.Lock()  # gevent's, where it patched threading
         self._writer = self._client()
 
@@ -83,8 +84,7 @@ class StreamManager(PubSubManager):
                 self.unsent.popleft()
             return True
         except redis.RedisError as error:
-            log.warning("the message queue is away (%d events waiting): %s", len(self.unsent),
-                        error)
+            self._error = error
             return False
 
     def _start_sender(self) -> None:
@@ -94,12 +94,19 @@ class StreamManager(PubSubManager):
 
     def _send_when_back(self) -> None:
         """Append what waits, again every RETRY_S until Redis takes it."""
+        tries = 0
         try:
             while True:
                 with self._appending:
                     if self._send_waiting():
                         break
+                if tries % 60 == 0:  # the first failure, then every 30 s: no log flood
+                    log.warning("the message queue is away (%d events waiting): %s",
+                                len(self.unsent), self._error)
+                tries += 1
                 self.server.sleep(RETRY_S)
+            if tries:
+                log.info("the message queue is back: the waiting events are sent")
         finally:
             self._sender = None
         if self.unsent:  # published while the sender was finishing: nobody else will send it
@@ -109,18 +116,25 @@ class StreamManager(PubSubManager):
 
     def _listen(self):
         """Every entry after this process's cursor, for as long as the process lives."""
-        reader, cursor = None, None
+        reader, cursor, failures = None, None, 0
         while True:
             try:
                 if reader is None:
                     reader = self._client()
                     reader.ping()
+                    if failures:
+                        log.info("reading the message queue again after %d failed tries",
+                                 failures)
+                        failures = 0
                 if cursor is None:  # where the stream ends now: what came before is not ours
                     last = reader.xrevrange(self.channel, count=1)
                     cursor = last[0][0] if last else b"0-0"
                 batches = reader.xread({self.channel: cursor}, block=READ_BLOCK_MS, count=500)
             except redis.RedisError as error:
-                log.warning("cannot read the message queue, again in %s s: %s", RETRY_S, error)
+                if failures % 60 == 0:  # the first failure, then every 30 s: no log flood
+                    log.warning("cannot read the message queue (trying every %s s): %s",
+                                RETRY_S, error)
+                failures += 1
                 reader = None
                 self.server.sleep(RETRY_S)
                 continue
