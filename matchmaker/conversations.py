@@ -39,6 +39,9 @@ from .models import (
 from .offers import withdraw_open_offer
 from .values import Match, Policy
 
+# Where the assigned employee may write (say() and its one-statement form say_at_once()).
+EMPLOYEE_WRITES = (Status.ACTIVE, Status.OFFLINE)
+
 
 @dataclass(frozen=True)
 class Question:
@@ -244,7 +247,7 @@ def _statement(dialect: str, writer: str, mail: bool, signin: bool):
     else:
         employee_id = bindparam("p_employee_id", type_=conversations.c.employee_id.type)
         rule += [conversations.c.employee_id == employee_id,
-                 conversations.c.status.in_((Status.ACTIVE.value, Status.OFFLINE.value))]
+                 conversations.c.status.in_([s.value for s in EMPLOYEE_WRITES])]
         if mail:  # a reply may have to be mailed: outbox.note_reply, in say()
             rule.append(conversations.c.reply_to.is_(None))
         if signin:
@@ -323,7 +326,7 @@ def say(
         events += _claim_from_general_queue(session, conversation, employee, now)
         if conversation.employee_id != employee.id:
             raise Forbidden("only the assigned colleague can write here")
-        if conversation.status not in (Status.ACTIVE, Status.OFFLINE):
+        if conversation.status not in EMPLOYEE_WRITES:
             raise Forbidden("accept the offer before writing")
     message, created = append_message(session, conversation, author, text, client_id=client_id,
                                       now=now, employee_id=employee.id if employee else None)

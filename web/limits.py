@@ -14,6 +14,7 @@ from flask_limiter import Limiter
 from limits import parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter, RateLimiter
+from redis import RedisError
 
 from .config import Settings
 
@@ -51,17 +52,9 @@ def retry_after(limit_setting: str, *keys: str) -> int | None:
     settings: Settings = current_app.extensions["matchmaker"].settings
     try:
         return _count(limiter.limiter, settings, limit_setting, keys)
-    except (OSError, *_redis_errors()) as error:
+    except (OSError, RedisError) as error:
         log.warning("rate limits counted in this process: their storage is away: %s", error)
         return _count(_while_away, settings, limit_setting, keys)
-
-
-def _redis_errors() -> tuple[type[Exception], ...]:
-    try:
-        from redis import RedisError
-    except ImportError:  # pragma: no cover - redis is a dependency
-        return ()
-    return (RedisError,)
 
 
 def _count(strategy: RateLimiter, settings: Settings, limit_setting: str,
