@@ -183,11 +183,17 @@ function checkedSay(data) {
     refuse("invalid_client_id", "client_id");
   }
 }
-function say(c, author, data) {
+// As the server: every tab of both sides hears `said` except the sender's own socket (its ack
+// carries the message).
+function say(c, author, data, sender) {
   const msg = { conversation_id: c.id, seq: ++c.seq, author, body: data.body,
                 client_id: data.client_id ?? null, at: new Date().toISOString() };
-  io.of("/customer").to(`conversation:${c.id}`).emit("said", msg);
-  if (c.employeeId != null) io.of("/employee").to(`employee:${c.employeeId}`).emit("said", msg);
+  const customers = io.of("/customer").to(`conversation:${c.id}`);
+  (author === "customer" ? customers.except(sender.id) : customers).emit("said", msg);
+  if (c.employeeId != null) {
+    const consoles = io.of("/employee").to(`employee:${c.employeeId}`);
+    (author === "employee" ? consoles.except(sender.id) : consoles).emit("said", msg);
+  }
   return { ok: true, message: msg };
 }
 
@@ -234,7 +240,7 @@ employeeNs.on("connection", (socket) => {
     const c = conversations.get(d.conversation_id);
     if (!c || c.employeeId !== me.id) refuse("not_found", "no such conversation of yours");
     checkedSay(d);
-    return say(c, "employee", d);
+    return say(c, "employee", d, socket);
   });
 });
 
@@ -252,7 +258,7 @@ customerNs.on("connection", (socket) => {
   socket.join(`conversation:${c.id}`);
   socket.on("disconnect", () => { c.customerPresent = false; });
   on(socket, "heartbeat", () => ({ ok: true, status: c.status, last_seq: c.seq }));
-  on(socket, "say", (d) => { checkedSay(d); return say(c, "customer", d); });
+  on(socket, "say", (d) => { checkedSay(d); return say(c, "customer", d, socket); });
 });
 
 server.listen(PORT, HOST, () => process.stderr.write(`relay listening on ${HOST}:${PORT}\n`));

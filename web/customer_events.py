@@ -118,7 +118,7 @@ class CustomerNamespace(StrictNamespace):
             stored = conversations.say_at_once(connection, conversation_id, "customer",
                                                data.body, data.client_id, svc.policy, svc.clock())
         if stored is not None:
-            live.emit_all(svc.socketio, live.said_events(stored))
+            live.emit_all(svc.socketio, live.said_events(stored, request.sid))
             return {"ok": True, "message": payloads.said(stored)}
         with svc.transaction() as session:
             conversation = _mine(session)

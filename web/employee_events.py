@@ -169,7 +169,7 @@ class EmployeeNamespace(StrictNamespace):
                 connection, data.conversation_id, "employee", data.body, data.client_id,
                 svc.policy, svc.clock(), employee_id=employee_id, signin_id=signin_id)
         if stored is not None:
-            live.emit_all(svc.socketio, live.said_events(stored))
+            live.emit_all(svc.socketio, live.said_events(stored, request.sid))
             return {"ok": True, "message": payloads.said(stored)}
         with svc.transaction() as session:
             me = _me(session)

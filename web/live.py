@@ -36,6 +36,7 @@ class Event(NamedTuple):
     data: dict
     room: str
     namespace: str
+    skip_sid: str | None = None  # the connection that asked: its ack carries the same data
 
 
 def conversation_room(conversation_id: int) -> str:
@@ -68,7 +69,8 @@ def emit_all(socketio: SocketIO, events: list[Event]) -> None:
     for event in events:
         if check:
             answer(SERVER_EVENTS[event.namespace][event.name][0], event.data)
-        socketio.emit(event.name, event.data, to=event.room, namespace=event.namespace)
+        socketio.emit(event.name, event.data, to=event.room, namespace=event.namespace,
+                      skip_sid=event.skip_sid)
 
 
 def socket_events(session: Session, happened: list[DomainEvent]) -> list[Event]:
@@ -141,13 +143,16 @@ def _(item: Said, session: Session) -> list[Event]:
     return said_events(item)
 
 
-def said_events(item: Said) -> list[Event]:
+def said_events(item: Said, sender_sid: str | None = None) -> list[Event]:
     """A stored message goes to the customer and to every console tab of the employee (built
-    from the event alone: the one-statement write path has no session)."""
+    from the event alone: the one-statement write path has no session). The connection that
+    sent it (sender_sid) is left out: its ack carries the message (a frame less per message)."""
     data = payloads.said(item)
-    events = [to_customer(item.conversation_id, "said", data)]
+    customer = sender_sid if item.author == "customer" else None
+    events = [to_customer(item.conversation_id, "said", data)._replace(skip_sid=customer)]
     if item.employee_id is not None:
-        events.append(to_employee(item.employee_id, "said", data))
+        employee = sender_sid if item.author == "employee" else None
+        events.append(to_employee(item.employee_id, "said", data)._replace(skip_sid=employee))
     return events
 
 

@@ -34,13 +34,32 @@ def test_accept_then_chat_both_ways_in_order(app, console, customer, svc):
     ack = dev.emit("say", {"conversation_id": asked["id"], "body": "Yes: sign the raw body.",
                            "client_id": "e1"}, namespace=EMP, callback=True)
     assert ack["message"]["seq"] == 3
-    said = events(widget, CUS, "said")
-    assert [(m["seq"], m["author"]) for m in said] == [(2, "customer"), (3, "employee")]
+    said = events(widget, CUS, "said")  # its own message came in its ack, not again as `said`
+    assert [(m["seq"], m["author"]) for m in said] == [(3, "employee")]
     with svc.transaction() as session:
         stored = session.query(Message).filter_by(conversation_id=asked["id"]).order_by(
             Message.seq).all()
         assert [m.body for m in stored] == [
             "How do I verify the webhook signature?", "Hi, any idea?", "Yes: sign the raw body."]
+
+
+def test_every_other_tab_of_both_sides_hears_a_message_and_the_sender_has_it_in_its_ack(
+        chat, console, customer):
+    dev, widget, asked = chat
+    dev_tab, widget_tab = console("dev@example.test"), customer(asked)
+    for client, namespace in [(dev, EMP), (dev_tab, EMP), (widget, CUS), (widget_tab, CUS)]:
+        events(client, namespace)
+    ack = widget.emit("say", {"body": "From my phone", "client_id": "c1"}, namespace=CUS,
+                      callback=True)
+    assert ack["ok"] and ack["message"]["body"] == "From my phone"
+    assert events(widget, CUS, "said") == []
+    for client, namespace in [(widget_tab, CUS), (dev, EMP), (dev_tab, EMP)]:
+        assert [m["seq"] for m in events(client, namespace, "said")] == [ack["message"]["seq"]]
+    ack = dev.emit("say", {"conversation_id": asked["id"], "body": "Got it", "client_id": "e1"},
+                   namespace=EMP, callback=True)
+    assert events(dev, EMP, "said") == []
+    for client, namespace in [(dev_tab, EMP), (widget, CUS), (widget_tab, CUS)]:
+        assert [m["body"] for m in events(client, namespace, "said")] == ["Got it"]
 
 
 def test_decline_moves_the_offer_to_the_next_candidate(app, console, customer):
