@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from . import outbox, signins
+from .db import DriverConnection
 from .errors import (
     ConversationClosed,
     Forbidden,
@@ -211,13 +212,14 @@ def _said_input(body: object, client_id: object, policy: Policy) -> str:
 
 
 def say_at_once(
-    connection: Connection, conversation_id: int, author: str, body: object, client_id: object,
-    policy: Policy, now: datetime, *, employee_id: int | None = None,
-    signin_id: int | None = None,
+    connection: Connection | DriverConnection, conversation_id: int, author: str,
+    body: object, client_id: object, policy: Policy, now: datetime, *,
+    employee_id: int | None = None, signin_id: int | None = None,
 ) -> Said | None:
     """say() for the common case, in one statement on PostgreSQL (the conversation's row locked,
     the message inserted with the next seq unless its client_id is stored already, the counter
-    moved): a statement that is its own transaction, so one round trip. None: not the common
+    moved): a statement that is its own transaction, so one round trip (on the driver
+    connection of db.make_one_statement; SQLite: a Connection). None: not the common
     case (closed, not the writer's to write in, a question to claim, a reply to be mailed, a
     client_id seen before, an ended sign-in) — say() decides those, with the same outcome.
 
@@ -247,7 +249,9 @@ def _statement(dialect: str, writer: str, mail: bool, signin: bool):
     else:
         employee_id = bindparam("p_employee_id", type_=conversations.c.employee_id.type)
         rule += [conversations.c.employee_id == employee_id,
-                 conversations.c.status.in_([s.value for s in EMPLOYEE_WRITES])]
+                 # (OR, not IN: an IN list is expanded per execution, which the driver path
+                 # does not do; see db.DriverConnection)
+                 or_(*(conversations.c.status == s.value for s in EMPLOYEE_WRITES))]
         if mail:  # a reply may have to be mailed: outbox.note_reply, in say()
             rule.append(conversations.c.reply_to.is_(None))
         if signin:

@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from embeddings.language import shared_detector
 from embeddings.multilingual import make_encoder
-from matchmaker.db import make_engine, make_statement, make_transaction
+from matchmaker.db import make_engine, make_one_statement, make_statement, make_transaction
 from matchmaker.models import utcnow
 from matchmaker.ports import Encoder, LanguageDetector, LexicalIndex, ProfileIndex
 from matchmaker.values import Policy
@@ -82,6 +82,7 @@ def create_app(
         statement=make_statement(engine),
         encoder=encoder,
         run_cpu=cpu_runner(settings.async_mode),
+        one_statement=make_one_statement(engine),
         detector=detector,
         matcher=make_matcher(encoder, index, lexical, detector=detector, min_fit=fixed_min_fit),
         policy=Policy(offer_timeout_s=settings.offer_timeout, offer_ack_s=settings.offer_ack_timeout,

@@ -114,7 +114,7 @@ class CustomerNamespace(StrictNamespace):
         svc = services()
         conversation_id = client_session[_KEY]
         _limit("limit_messages", str(conversation_id), "customer")
-        with svc.statement() as connection:  # the common case: one statement
+        with svc.one_statement() as connection:  # the common case: one statement
             stored = conversations.say_at_once(connection, conversation_id, "customer",
                                                data.body, data.client_id, svc.policy, svc.clock())
         if stored is not None:

@@ -164,7 +164,7 @@ class EmployeeNamespace(StrictNamespace):
         wait = retry_after("limit_messages", str(employee_id), "employee")
         if wait is not None:
             raise RateLimited(wait)
-        with svc.statement() as connection:  # the common case: one statement
+        with svc.one_statement() as connection:  # the common case: one statement
             stored = conversations.say_at_once(
                 connection, data.conversation_id, "employee", data.body, data.client_id,
                 svc.policy, svc.clock(), employee_id=employee_id, signin_id=signin_id)

@@ -26,7 +26,8 @@ class Services:
     settings: Settings
     engine: Engine
     transaction: Transaction
-    statement: Statement  # one statement, its own transaction: the chat's hot path
+    statement: Statement  # one statement, its own transaction
+    one_statement: Callable  # the chat's hot path: db.make_one_statement
     encoder: Encoder
     run_cpu: CpuRunner  # password hashing: off the event loop under gevent
     detector: LanguageDetector | None

@@ -7,10 +7,10 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from matchmaker import conversations, signins
-from matchmaker.db import make_engine, make_statement, make_transaction
+from matchmaker.db import _compile, make_engine, make_one_statement, make_transaction
 from matchmaker.models import Conversation, Customer, Message
 from matchmaker.staff import upsert_employee
 from matchmaker.values import Policy
@@ -52,7 +52,7 @@ def _stored(db, conversation_id):
 
 def test_customer_and_employee_messages_get_the_next_seq(db, chat):
     conversation_id, employee_id, signin_id = chat
-    statement = make_statement(db)
+    statement = make_one_statement(db)
     with statement() as connection:
         first = conversations.say_at_once(connection, conversation_id, "customer", " Hello ",
                                           "c-1", POLICY, NOW)
@@ -68,7 +68,7 @@ def test_customer_and_employee_messages_get_the_next_seq(db, chat):
 @pytest.mark.parametrize("case", ["closed", "not_theirs", "ended_signin", "queued", "resent"])
 def test_what_is_not_the_common_case_is_left_to_say(db, chat, case):
     conversation_id, employee_id, signin_id = chat
-    statement = make_statement(db)
+    statement = make_one_statement(db)
     author, kwargs = "employee", {"employee_id": employee_id, "signin_id": signin_id}
     with make_transaction(db)() as session:
         conversation = session.get(Conversation, conversation_id)
@@ -96,16 +96,43 @@ def test_a_message_is_one_statement_on_postgresql(db, chat):
         pytest.skip("the one-statement path is PostgreSQL's (SQLite takes two, in-process)")
     conversation_id, employee_id, signin_id = chat
     seen = []
-    event.listen(db, "before_cursor_execute", lambda *a: seen.append(a[2].split()[0]))
-    event.listen(db, "begin", lambda conn: seen.append("BEGIN"))
-    event.listen(db, "commit", lambda conn: seen.append("COMMIT"))
-    with make_statement(db)() as connection:
-        conversations.say_at_once(connection, conversation_id, "employee", "Hi", "e-1", POLICY,
-                                  NOW, employee_id=employee_id, signin_id=signin_id)
-    # SQLAlchemy's begin event fires, but in autocommit the driver sends no BEGIN or COMMIT.
-    assert [s for s in seen if s != "BEGIN"] == ["WITH"]
-    with db.connect() as plain:  # the same pooled connection, back in transactions
-        assert plain.connection.dbapi_connection.autocommit is False
+    with make_one_statement(db)() as connection:
+        driver = connection.raw.driver_connection
+        assert driver.autocommit is True  # no BEGIN, no COMMIT: the statement is its transaction
+        cursor = connection.raw.cursor
+
+        class Counted:
+            def __init__(self):
+                self.inner = cursor()
+
+            def execute(self, sql, *args):
+                seen.append(sql.split()[0])
+                return self.inner.execute(sql, *args)
+
+            def __getattr__(self, name):
+                return getattr(self.inner, name)
+
+        def counted():
+            return Counted()
+
+        connection.raw.cursor = counted
+        # The type's bind processing still applies (aware -> naive UTC), whatever the
+        # session's time zone: a Tokyo session would otherwise store 18:00.
+        driver.execute("SET TIME ZONE 'Asia/Tokyo'")
+        said = conversations.say_at_once(connection, conversation_id, "employee", "Hi", "e-1",
+                                         POLICY, NOW, employee_id=employee_id,
+                                         signin_id=signin_id)
+        driver.execute("SET TIME ZONE 'UTC'")
+    assert seen == ["WITH"] and said.seq == 1
+    with make_transaction(db)() as session:
+        assert session.scalar(select(Message.created_at).where(
+            Message.conversation_id == conversation_id)) == NOW
+
+
+def test_the_driver_path_refuses_what_it_cannot_run_faithfully(db):
+    ids = select(Message.seq).where(Message.conversation_id.in_([1, 2]))  # expanding IN
+    with pytest.raises(ValueError, match="non-expanding"):
+        _compile(ids, db.dialect)
 
 
 def test_a_resend_racing_the_first_try_stores_once_and_leaves_no_gap(db, chat):
@@ -120,7 +147,7 @@ def test_a_resend_racing_the_first_try_stores_once_and_leaves_no_gap(db, chat):
     outcome = {}
 
     def resend():
-        with make_statement(db)() as connection:
+        with make_one_statement(db)() as connection:
             outcome["said"] = conversations.say_at_once(
                 connection, conversation_id, "customer", "hello", "c-1", POLICY, NOW)
 
@@ -132,7 +159,7 @@ def test_a_resend_racing_the_first_try_stores_once_and_leaves_no_gap(db, chat):
     first.close()
     racer.join(10)
     assert outcome == {"said": None}
-    with make_statement(db)() as connection:
+    with make_one_statement(db)() as connection:
         nxt = conversations.say_at_once(connection, conversation_id, "customer", "next", "c-2",
                                         POLICY, NOW)
     assert nxt.seq == 2
