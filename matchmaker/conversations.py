@@ -25,6 +25,7 @@ from .errors import (
     Unauthenticated,
 )
 from .events import Claimed, Closed, DomainEvent, Said
+from .handovers import withdraw_for_closing
 from .inputs import clean_email, clean_id, clean_seq, clean_text
 from .lifecycle import Status, move, record
 from .locks import lock_conversation
@@ -399,6 +400,7 @@ def close_conversation(
         return []
     by = "customer" if employee is None else "employee"
     withdrawn = withdraw_open_offer(session, conversation, now)
+    withdrawn += withdraw_for_closing(session, conversation, now)  # a handover still waiting
     move(session, conversation, Status.CLOSED, "closed", now, actor=by,
          employee_id=employee.id if employee else None)
     conversation.closed_at = now

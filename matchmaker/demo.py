@@ -12,13 +12,17 @@ from sqlalchemy.orm import Session
 from .conversations import append_message, mint_key
 from .feedback import CONSENT_WORDING
 from .lifecycle import record
+from .makers import seed_public_profiles
 from .models import ConsentDecision, Conversation, Customer, Employee, Rating
 from .ports import Encoder
 from .profiles import embed_employees
+from .snippets import seed_snippets
 from .staff import upsert_employee
 
 DEMO_FILE = Path(__file__).with_name("demo") / "demo_company.json"
 SITE_FILE = Path(__file__).with_name("demo") / "demo_site.json"
+PUBLIC_FILE = Path(__file__).with_name("demo") / "demo_public_profiles.json"
+SNIPPETS_FILE = Path(__file__).with_name("demo") / "demo_snippets.json"
 
 
 def load_demo(path: Path = DEMO_FILE) -> dict:
@@ -43,6 +47,11 @@ def seed_demo_company(
     by_email = {employee.email: employee for employee in employees}
     for number, past in enumerate(data["conversations"]):
         _seed_conversation(session, number, past, by_email[past["employee"]], now)
+    # Some makers opted in to the public team page (Aleksandra, for one, did not).
+    seed_public_profiles(session, employees, json.loads(PUBLIC_FILE.read_text(encoding="utf-8")),
+                         now)
+    snippets = json.loads(SNIPPETS_FILE.read_text(encoding="utf-8"))["snippets"]
+    seed_snippets(session, encoder, snippets, {e.email: e.id for e in employees}, now)
     session.flush()
     return employees
 

@@ -58,3 +58,22 @@ class ModelMismatch(MatchmakerError):
     """The stored vectors were made by another model than the one configured."""
 
     code = "reembed_needed"
+
+
+class HandoverNotOpen(Conflict):
+    """The handover was already taken, declined, cancelled, or has expired."""
+
+    code = "handover_not_open"
+
+
+class HandoverPending(Conflict):
+    """This conversation already has a handover waiting for an answer."""
+
+    code = "handover_pending"
+
+
+class ColleagueUnavailable(Conflict):
+    """The colleague cannot take a conversation now; the code says why: colleague_offline,
+    colleague_away, colleague_at_capacity, colleague_outside_working_hours, colleague_inactive."""
+
+    code = "colleague_unavailable"

@@ -89,5 +89,67 @@ class CustomerPresence:
     present: bool
 
 
+@dataclass(frozen=True)
+class Noted:
+    """A colleague wrote an internal note: only these employees hear of it, never the customer."""
+
+    conversation_id: int
+    note_id: int
+    recipients: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class HandoverOffered:
+    """A colleague is asked to take over a live conversation (matchmaker/handovers.py)."""
+
+    conversation_id: int
+    handover_id: int
+    employee_id: int  # the colleague asked
+
+
+@dataclass(frozen=True)
+class HandoverInviteClosed:
+    """A colleague's invite ended without their answer: withdrawn (someone else accepted, the
+    requester cancelled, the conversation closed) or expired."""
+
+    conversation_id: int
+    handover_id: int
+    employee_id: int
+    outcome: str  # withdrawn | expired
+
+
+@dataclass(frozen=True)
+class HandoverAnswered:
+    """A colleague declined; the requester hears who (others may still accept)."""
+
+    conversation_id: int
+    handover_id: int
+    requester_id: int
+    employee_id: int
+    outcome: str  # declined
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    """A colleague accepted: the conversation, with its history, is theirs now."""
+
+    conversation_id: int
+    handover_id: int
+    requester_id: int
+    employee_id: int
+
+
+@dataclass(frozen=True)
+class HandoverFailed:
+    """The handover ended without anyone taking over: the conversation stays the requester's."""
+
+    conversation_id: int
+    handover_id: int
+    requester_id: int
+    outcome: str  # declined | expired | cancelled | conversation_closed
+
+
 DomainEvent = (Offered | OfferClosed | Queued | Accepted | Claimed | Said | Closed | EmployeeLeft
-               | CustomerPresence)
+               | CustomerPresence | Noted
+               | HandoverOffered | HandoverInviteClosed | HandoverAnswered | HandedOver
+               | HandoverFailed)

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from . import addressing
 from .errors import ConversationClosed, NotFound, OfferNotOpen
 from .events import Accepted, DomainEvent, OfferClosed, Offered, Queued
 from .inputs import clean_id
@@ -50,8 +51,12 @@ def offer_next(session: Session, conversation: Conversation, policy: Policy, now
             candidate.skipped = reason
             continue
         candidate.skipped = None
-        return _offer(session, conversation, candidate.employee_id, policy, now,
-                      rerouted=left_by is not None)
+        happened = _offer(session, conversation, candidate.employee_id, policy, now,
+                          rerouted=left_by is not None,
+                          within=addressing.within(conversation, candidate.employee))
+        if happened:  # nobody within the customer's choice could take it: said once
+            addressing.note_fallback(session, conversation, candidate.employee, now)
+        return happened
     if left_by is not None:
         return _queue(session, conversation, left_by, "employee_left", now)
     # Later answers go to the best fitting person who did not turn it down (else anyone).
@@ -61,7 +66,7 @@ def offer_next(session: Session, conversation: Conversation, policy: Policy, now
 
 
 def _offer(session: Session, conversation: Conversation, employee_id: int, policy: Policy,
-           now: datetime, rerouted: bool) -> list[DomainEvent]:
+           now: datetime, rerouted: bool, within: bool | None = None) -> list[DomainEvent]:
     offer = Offer(conversation_id=conversation.id, employee_id=employee_id, offered_at=now,
                   expires_at=now + timedelta(seconds=policy.offer_timeout_s))
     try:
@@ -72,7 +77,8 @@ def _offer(session: Session, conversation: Conversation, employee_id: int, polic
         session.expire(conversation)
         return []
     move(session, conversation, Status.OFFERED, "offered", now, employee_id=employee_id,
-         reason="rerouted" if rerouted else None, detail={"offer_id": offer.id})
+         reason="rerouted" if rerouted else None,
+         detail={"offer_id": offer.id} | ({} if within is None else {"within_target": within}))
     session.flush()
     return [Offered(conversation.id, offer.id, employee_id, rerouted)]
 

@@ -5,7 +5,7 @@ ties go to the lighter load. Every match explains itself."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -181,13 +181,16 @@ class Matcher:
         return english * english_fit + (1 - english) * other_fit
 
     def rank(self, session: Session, question: str, limit: int = 10,
-             language: str | None = None) -> Ranking:
+             language: str | None = None, among: Collection[int] | None = None,
+             reading: Reading | None = None) -> Ranking:
         """Active employees best placed to answer question, best first. Its language is the
-        one detected when clear, else `language` (what the widget speaks), if given."""
+        one detected when clear, else `language` (what the widget speaks), if given. among:
+        rank only these people, each scored exactly as among everyone; reading: the question
+        already read (self.read), to rank it twice with one encoding."""
         # Encode before the first query: on SQLite that query takes the write lock.
-        reading = self.read(question)
+        reading = reading or self.read(question)
         space = self._catch_up(session)
-        signals = self._signals(session, reading.vector, question)
+        signals = self._signals(session, reading.vector, question, among)
         # The cross-lingual weights apply to a question more likely not English than English:
         # an English question the detector doubts a little keeps every signal.
         english = 1.0 if reading.english >= 0.5 else reading.english
@@ -217,17 +220,22 @@ class Matcher:
         odds = np.exp((sims - sims.max()) / 0.05)
         return dict(zip(KIND_PROTOTYPES, (odds / odds.sum()).tolist(), strict=True))
 
-    def _signals(self, session: Session, vector: np.ndarray, question: str) -> _Signals:
-        """The candidates (closest gists, and the best shared words) and their evidence, each
-        read exactly: their closest passage, gist and words."""
+    def _signals(self, session: Session, vector: np.ndarray, question: str,
+                 among: Collection[int] | None = None) -> _Signals:
+        """The candidates (closest gists, and the best shared words; or exactly `among`) and
+        their evidence, each read exactly: their closest passage, gist and words."""
         signals = _Signals()
         gists = dict(self.index.shortlist(vector, self.weights.candidates))
-        words = self.lexical.top(question, self.weights.shortlist, among=gists)
-        if words:
-            best = max(words.values())
-            for eid, value in words.items():
-                signals.of(eid).words = value / best
-        gists.update(self.index.gists(vector, [eid for eid in words if eid not in gists]))
+        words = self.lexical.top(question, self.weights.shortlist,
+                                 among=gists if among is None else among)
+        best = max(words.values(), default=0.0)  # the best of all: words scale the same
+        if among is not None:
+            gists = {eid: cosine for eid, cosine in gists.items() if eid in among}
+            words = {eid: value for eid, value in words.items() if eid in among}
+        for eid, value in words.items():
+            signals.of(eid).words = value / best
+        wanted = dict.fromkeys([*words, *(among or ())])
+        gists.update(self.index.gists(vector, [eid for eid in wanted if eid not in gists]))
         for eid, cosine in gists.items():
             signals.of(eid).gist = cosine
         closest = self.index.closest(vector, list(signals.evidence))

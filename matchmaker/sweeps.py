@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from . import offers, presence, rescue, visitors
+from . import handovers, offers, presence, rescue, visitors
 from .events import DomainEvent
 from .values import Policy
 
@@ -37,7 +37,9 @@ def due_steps(session: Session, policy: Policy, now: datetime) -> list[Step]:
             + [Step("rescue chat", i, rescue.rescue_chat)
                for i in rescue.stranded_chat_ids(session, policy, now)]
             + [Step("note departure", i, visitors.note_departure)
-               for i in visitors.departed_ids(session, policy, now)])
+               for i in visitors.departed_ids(session, policy, now)]
+            + [Step("end handover", i, handovers.expire_due)
+               for i in handovers.due_handover_ids(session, now)])
 
 
 def forget_dead_connections(session: Session, policy: Policy, now: datetime) -> None:

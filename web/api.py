@@ -47,10 +47,11 @@ def body_of(schema):
 
 
 @bp.post("/conversations")
-@operation(AskRequest, {201: ConversationOpened}, (400, 413, 415, 429, 503))
+@operation(AskRequest, {201: ConversationOpened}, (400, 403, 413, 415, 429, 503))
 @limiter.limit(setting("limit_questions"))
 def ask():
-    """Ask: rank everyone, store the question, offer it to the best available person."""
+    """Ask: rank everyone, store the question, offer it to the best available person (within
+    the team or person it is addressed to first, if any; one not public: 403)."""
     svc = services()
     command = body_of(AskRequest)
     visitor_id, visitor = visitor_from(svc.settings, command.visitor)
@@ -60,7 +61,8 @@ def ask():
         language=command.language or "en")
     with svc.transaction() as session:
         conversation, token, happened = intake.ask(session, svc.matcher, question, svc.policy,
-                                                   svc.clock())
+                                                   svc.clock(), team=command.team,
+                                                   person=command.person)
         events = live.socket_events(session, happened)
         body = {**payloads.customer_view(session, conversation, svc.policy), "token": token,
                 "visitor": visitor}

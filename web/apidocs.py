@@ -16,6 +16,7 @@ VERSION = "1"
 ERROR_MEANING = {
     400: "The payload is malformed or breaks a rule (see `error` and `fields`).",
     401: "The credentials or link are not valid (any more).",
+    403: "The team or person the question is addressed to is not on the team page.",
     404: "No such conversation.",
     409: "The conversation is not in a state that allows this.",
     413: "The request body is larger than the server accepts.",

@@ -29,6 +29,8 @@ from . import (
     mail,
     marketing,
     pages,
+    snippets,
+    team,
 )
 from .config import INSTANCE_DIR, load_settings
 from .headers import SecurityHeaders
@@ -80,9 +82,9 @@ def create_app(
         engine=engine,
         transaction=make_transaction(engine),
         statement=make_statement(engine),
+        one_statement=make_one_statement(engine),
         encoder=encoder,
         run_cpu=cpu_runner(settings.async_mode),
-        one_statement=make_one_statement(engine),
         detector=detector,
         matcher=make_matcher(encoder, index, lexical, detector=detector, min_fit=fixed_min_fit),
         policy=Policy(offer_timeout_s=settings.offer_timeout, offer_ack_s=settings.offer_ack_timeout,
@@ -106,12 +108,16 @@ def create_app(
     for blueprint in (auth.bp, api.bp, apidocs.bp, pages.bp, console.bp, marketing.bp, admin.bp,
                       i18n.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(snippets.bp)
+    app.register_blueprint(snippets.console_bp)
+    app.register_blueprint(team.bp)  # the team page, /api/team and "My public profile"
     app.cli.add_command(cli.init_db)
     app.cli.add_command(cli.seed_demo)
     app.cli.add_command(cli.create_employee)
     app.cli.add_command(cli.serve)
     app.cli.add_command(cli.import_employees_command)
     app.cli.add_command(cli.eval_routing)
+    app.cli.add_command(cli.eval_handover)
     app.cli.add_command(cli.reembed)
     socketio.on_namespace(customer_events.CustomerNamespace("/customer"))
     socketio.on_namespace(employee_events.EmployeeNamespace("/employee"))

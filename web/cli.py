@@ -17,7 +17,7 @@ from flask.cli import with_appcontext
 
 from embeddings.index import FaissIndex
 from embeddings.lexical import BM25Index
-from matchmaker import demo, evaluation, importing, profiles, staff
+from matchmaker import demo, evaluation, handover_cases, importing, profiles, snippets, staff
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.errors import InvalidInput, ModelMismatch
 from matchmaker.models import ACCESS_LEVELS, ROLES, Employee
@@ -227,6 +227,51 @@ def eval_routing(experts: Path, questions: Path, out_of_scope: Path | None, as_j
         click.echo(json.dumps(evaluation.report(results, oos, languages, fallback, extra)))
 
 
+@click.command("eval-handover")
+@with_appcontext
+@click.option("--cases", "cases_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="End with one JSON line of the figures.")
+def eval_handover(cases_path: Path, as_json: bool):
+    """Rank whom to hand each labelled conversation to, on the demo company (seeded in a
+    temporary database), with the live suggestion code; top-1 and top-3."""
+    from .runtime import warm_up
+
+    svc = services()
+    warm_up(current_app._get_current_object())
+    cases = handover_cases.read_cases(cases_path)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/eval.db"
+        command.upgrade(alembic_config(url), "head")
+        engine = make_engine(url)
+        transaction = make_transaction(engine)
+        with transaction() as session:
+            demo.seed_demo_company(session, svc.encoder, demo.load_demo(), DEMO_PASSWORD,
+                                   svc.clock())
+        matcher = make_matcher(svc.encoder, detector=svc.detector,
+                               min_fit=svc.matcher.fixed_min_fit)
+        with transaction() as session:
+            ranked = handover_cases.rank_cases(session, matcher, cases,
+                                               svc.policy.max_question_chars)
+        engine.dispose()
+    asked = handover_cases.as_questions(cases)
+    results = [evaluation.score(order, asked, name) for name, order in ranked.rankings.items()]
+    _print_results(results, None)
+    languages: dict[str, list] = {}
+    for name, order in ranked.rankings.items():
+        for lang, result in evaluation.score_by_language(order, asked, name).items():
+            languages.setdefault(lang, []).append(result)
+    for lang, rs in languages.items():
+        click.echo(f"-- lang {lang}")
+        _print_results(rs, None)
+    first = sum(ranked.first_was_top) / max(len(cases), 1)
+    click.echo(f"the person who had the chat was routing's first choice for the question: "
+               f"{first:.3f} of {len(cases)} cases")
+    if as_json:
+        click.echo(json.dumps(evaluation.report(results, None, languages, {},
+                                                {"first_was_top": round(first, 3)})))
+
+
 def _print_results(results, oos) -> None:
     click.echo(f"{'system':<12} {'n':>5} {'top1':>6} {'hit@3':>6} {'MRR':>6} {'p50 ms':>7} "
                f"{'p99 ms':>7}")
@@ -259,4 +304,6 @@ def reembed(if_stale: bool = False):
         count = session.query(Employee).count()
         with click.progressbar(length=count, label="re-embedding", file=sys.stderr) as bar:
             passages = profiles.reembed_everyone(session, svc.encoder, progress=bar.update)
+        snippet_count = snippets.reembed_snippets(session, svc.encoder)
     click.echo(f"re-embedded {passages} passages of {count} employees")
+    click.echo(f"re-embedded {snippet_count} snippets")

@@ -8,7 +8,7 @@ from flask import request
 from flask import session as client_session
 from flask_socketio import ConnectionRefusedError, join_room
 
-from matchmaker import conversations, experience, feedback, visitors
+from matchmaker import conversations, experience, feedback, notes, visitors
 from matchmaker.errors import MatchmakerError
 from matchmaker.models import Conversation
 
@@ -95,8 +95,8 @@ class CustomerNamespace(StrictNamespace):
         svc = services()
         with svc.transaction() as session:
             conversation = _mine(session)
-            missed = conversations.messages_after(session, conversation.id,
-                                                  data.after_seq)
+            missed = notes.customer_messages(conversations.messages_after(
+                session, conversation.id, data.after_seq))  # never a note
             return {"ok": True,
                     "conversation": payloads.customer_view(session, conversation, svc.policy),
                     "messages": [payloads.message(m) for m in missed]}

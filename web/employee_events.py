@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy.orm import Session
 
-from matchmaker import conversations, offers, presence, signins, workload
+from matchmaker import conversations, handovers, notes, offers, presence, signins, workload
 from matchmaker.models import Employee
 
 from . import live, payloads
@@ -22,14 +22,21 @@ from .schemas import (
     ConsoleHeartbeatAnswer,
     ConsoleSyncAnswer,
     ConversationRef,
+    EmployeeNote,
     EmployeeSay,
     EmployeeSync,
     EmployeeTyping,
+    HandOver,
+    HandOverAnswer,
+    HandoverRef,
+    HandoverStateAnswer,
+    NotedAnswer,
     Nothing,
     OfferRef,
     SaidAnswer,
     SetAvailability,
     StateAnswer,
+    SuggestionsAnswer,
 )
 from .services import services
 
@@ -155,7 +162,9 @@ class EmployeeNamespace(StrictNamespace):
                 session, conversation.id, data.after_seq,
                 until=conversations.readable_until(session, conversation, me))
             return {"ok": True, "conversation": payloads.conversation(conversation),
-                    "messages": [payloads.message(m) for m in missed]}
+                    "messages": [payloads.message(m) for m in missed],
+                    "notes": [payloads.note(n)
+                              for n in notes.notes_for(session, conversation, me)]}
 
     @on(EmployeeSay, answers=SaidAnswer)
     def on_say(self, data):
@@ -180,6 +189,21 @@ class EmployeeNamespace(StrictNamespace):
                 svc.policy, svc.clock(), employee=me)
             events = live.socket_events(session, happened)
             ack = {"ok": True, "message": payloads.message(message)}
+        live.emit_all(svc.socketio, events)
+        return ack
+
+    @on(EmployeeNote, answers=NotedAnswer)
+    def on_note(self, data):
+        """An internal note: to the colleagues of the conversation, never to the customer."""
+        svc = services()
+        wait = retry_after("limit_messages", str(_account()[0]), "note")
+        if wait is not None:
+            raise RateLimited(wait)
+        with svc.transaction() as session:
+            note, happened = notes.add_note(session, data.conversation_id, _me(session),
+                                            data.body, data.client_id, svc.policy, svc.clock())
+            events = live.socket_events(session, happened)
+            ack = {"ok": True, "note": payloads.note(note)}
         live.emit_all(svc.socketio, events)
         return ack
 
@@ -208,3 +232,80 @@ class EmployeeNamespace(StrictNamespace):
             events = live.socket_events(session, happened)
         live.emit_all(svc.socketio, events)
         return {"ok": True}
+
+    # Handovers (matchmaker/handovers.py): the chat to a colleague the matcher suggests.
+
+    @on(ConversationRef, answers=SuggestionsAnswer)
+    def on_suggest_colleagues(self, data):
+        """The colleagues best placed to take over this live chat now, with why."""
+        svc = services()
+        with svc.transaction() as session:
+            suggested = handovers.suggest_colleagues(session, svc.matcher, data.conversation_id,
+                                                     _me(session), svc.policy, svc.clock())
+            return {"ok": True,
+                    "suggestions": [payloads.suggestion(session, s) for s in suggested]}
+
+    @on(HandOver, answers=HandOverAnswer)
+    def on_hand_over(self, data):
+        """Ask one colleague, or up to three at once, to take over this live chat."""
+        svc = services()
+        with svc.transaction() as session:
+            handover, happened = handovers.request_handover(
+                session, svc.matcher, data.conversation_id, _me(session), data.employee_ids,
+                data.note, svc.policy, svc.clock())
+            events = live.socket_events(session, happened)
+            ack = {"ok": True, "handover": payloads.handover(handover)}
+        live.emit_all(svc.socketio, events)
+        return ack
+
+    @on(HandoverRef, answers=AcceptAnswer)
+    def on_accept_handover(self, data):
+        """Take over the chat, with its whole history."""
+        svc = services()
+        with svc.transaction() as session:
+            conversation, happened = handovers.accept_handover(
+                session, data.handover_id, _me(session), svc.policy, svc.clock())
+            events = live.socket_events(session, happened)
+            ack = {"ok": True, "conversation": payloads.conversation(conversation)}
+        live.emit_all(svc.socketio, events)
+        return ack
+
+    @on(HandoverRef)
+    def on_decline_handover(self, data):
+        svc = services()
+        with svc.transaction() as session:
+            happened = handovers.decline_handover(session, data.handover_id, _me(session),
+                                                  svc.clock())
+            events = live.socket_events(session, happened)
+        live.emit_all(svc.socketio, events)
+        return {"ok": True}
+
+    @on(HandoverRef)
+    def on_cancel_handover(self, data):
+        """The requester takes the request back."""
+        svc = services()
+        with svc.transaction() as session:
+            happened = handovers.cancel_handover(session, data.handover_id, _me(session),
+                                                 svc.clock())
+            events = live.socket_events(session, happened)
+        live.emit_all(svc.socketio, events)
+        return {"ok": True}
+
+    @on(HandoverRef)
+    def on_seen_handover(self, data):
+        """The console shows this handover offer (sent by itself when it arrives)."""
+        svc = services()
+        with svc.transaction() as session:
+            handovers.acknowledge(session, data.handover_id, _account()[0], svc.clock())
+        return {"ok": True}
+
+    @on(Nothing, answers=HandoverStateAnswer)
+    def on_handover_state(self, data):
+        """Handovers waiting for my answer, and those I asked for (after a reload)."""
+        with services().transaction() as session:
+            me = _me(session)
+            return {"ok": True,
+                    "offers": [payloads.handover_offer(session, i)
+                               for i in handovers.open_invites(session, me.id)],
+                    "pending": [payloads.handover(h)
+                                for h in handovers.pending_for(session, me.id)]}

@@ -1,6 +1,7 @@
 """Security headers on every response, Socket.IO's included: the middleware wraps the whole WSGI
 app (outside Flask-SocketIO), so nothing leaves without them. Each kind of page gets its own
-Content-Security-Policy; only the widget frame may be framed, by the sites allowed to."""
+Content-Security-Policy; only the widget frame and the team page may be framed, by
+the sites allowed to."""
 
 from __future__ import annotations
 
@@ -14,10 +15,20 @@ _PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-sr
                 "form-action 'self'")
 
 
+# The widget frame, and the team page whose buttons open it (a company embeds both).
+_FRAMEABLE = frozenset({"/widget", "/team"})
+
+
+def _ancestors(widget_origins: str) -> str:
+    """Who may frame those pages: the sites allowed to, and this server's own pages (the team
+    page frames the widget) when the sites are named rather than any."""
+    return widget_origins if widget_origins.strip() == "*" else f"'self' {widget_origins}"
+
+
 def policy_for(path: str, widget_origins: str) -> tuple[str, bool]:
     """(Content-Security-Policy, whether the page may be framed) for a request path."""
-    if path == "/widget":
-        return f"{_PAGE_POLICY}; frame-ancestors {widget_origins}", True
+    if path in _FRAMEABLE:
+        return f"{_PAGE_POLICY}; frame-ancestors {_ancestors(widget_origins)}", True
     if path == "/widget.js":  # a script other sites include: it needs no page policy
         return "default-src 'none'; frame-ancestors 'none'", False
     return f"{_PAGE_POLICY}; frame-ancestors 'none'", False

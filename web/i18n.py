@@ -36,6 +36,13 @@ LABELS = {
     "presence_lapsed": _l("console gone"), "mail_link": _l("link in a mail"),
     "widget": _l("widget"), "customer": _l("customer"), "employee": _l("employee"),
     "system": _l("system"),
+    # a question addressed from the team page (matchmaker/addressing.py)
+    "addressed": _l("addressed to a team or person"), "fell_back": _l("fell back to someone else"),
+    "target_unavailable": _l("nobody in the chosen team could answer"),
+    # a chat handed to a colleague (matchmaker/handovers.py)
+    "handover_requested": _l("hand-over requested"), "handover_declined": _l("hand-over declined"),
+    "handover_ended": _l("hand-over ended without a taker"), "handed_over": _l("handed over"),
+    "cancelled": _l("cancelled"), "conversation_closed": _l("the conversation closed"),
 }
 
 

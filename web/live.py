@@ -7,6 +7,7 @@ from functools import singledispatch
 from typing import NamedTuple
 
 from flask_socketio import SocketIO
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matchmaker.events import (
@@ -16,12 +17,18 @@ from matchmaker.events import (
     CustomerPresence,
     DomainEvent,
     EmployeeLeft,
+    HandedOver,
+    HandoverAnswered,
+    HandoverFailed,
+    HandoverInviteClosed,
+    HandoverOffered,
+    Noted,
     OfferClosed,
     Offered,
     Queued,
     Said,
 )
-from matchmaker.models import Conversation, Employee, Offer
+from matchmaker.models import Conversation, Employee, Handover, HandoverInvite, Note, Offer
 
 from . import payloads
 from .schemas import SERVER_EVENTS, answer
@@ -94,6 +101,7 @@ def _(item: Offered, session: Session) -> list[Event]:
             "employee": payloads.person(offer.employee),
             **payloads.customer_reason(conversation, item.employee_id),
             "rerouted": item.rerouted,
+            "addressed": payloads.addressed(session, conversation, item.employee_id),
         }),
     ]
 
@@ -113,7 +121,8 @@ def _(item: Queued, session: Session) -> list[Event]:
     inbox = payloads.conversation(conversation)
     return [
         to_customer(item.conversation_id, "unavailable",
-                    payloads.unavailable(conversation, best, item.why, services().policy)),
+                    {**payloads.unavailable(conversation, best, item.why, services().policy),
+                     "addressed": payloads.addressed(session, conversation, item.employee_id)}),
         to_employee(best.id, "inbox", inbox) if best is not None
         else to_every_console("inbox", inbox),
     ]
@@ -181,3 +190,62 @@ def _(item: CustomerPresence, session: Session) -> list[Event]:
         return []
     return [to_employee(item.employee_id, "customer_presence",
                         {"conversation_id": item.conversation_id, "present": item.present})]
+
+
+@_map.register
+def _(item: Noted, session: Session) -> list[Event]:
+    """An internal note goes to each recipient's own room on /employee only: never to the
+    conversation's room, which the customer's widget joined."""
+    data = payloads.note(session.get(Note, item.note_id))
+    return [to_employee(employee_id, "noted", data) for employee_id in item.recipients]
+
+
+@_map.register
+def _(item: HandoverOffered, session: Session) -> list[Event]:
+    """The colleague asked sees the chat's preview, who asks, the note and the deadline."""
+    invite = session.scalars(select(HandoverInvite).where(
+        HandoverInvite.handover_id == item.handover_id,
+        HandoverInvite.employee_id == item.employee_id)).one()
+    return [to_employee(item.employee_id, "handover_offered",
+                        payloads.handover_offer(session, invite))]
+
+
+@_map.register
+def _(item: HandoverInviteClosed, session: Session) -> list[Event]:
+    return [to_employee(item.employee_id, "handover_closed", {
+        "handover_id": item.handover_id, "conversation_id": item.conversation_id,
+        "outcome": item.outcome})]
+
+
+@_map.register
+def _(item: HandoverAnswered, session: Session) -> list[Event]:
+    return [to_employee(item.requester_id, "handover_answered", {
+        "handover_id": item.handover_id, "conversation_id": item.conversation_id,
+        "employee_id": item.employee_id,
+        "employee": payloads.person(session.get(Employee, item.employee_id)),
+        "outcome": item.outcome})]
+
+
+@_map.register
+def _(item: HandedOver, session: Session) -> list[Event]:
+    """The customer sees who joined and why; the colleague's console gets the chat (it loads
+    the whole history), their other tabs drop the offer; the requester's drops the chat."""
+    handover = session.get(Handover, item.handover_id)
+    conversation = session.get(Conversation, item.conversation_id)
+    ref = {"handover_id": item.handover_id, "conversation_id": item.conversation_id}
+    return [
+        to_customer(item.conversation_id, "joined", payloads.joined(handover)),
+        to_employee(item.employee_id, "handover_closed", {**ref, "outcome": "accepted"}),
+        to_employee(item.employee_id, "assigned", payloads.conversation(conversation)),
+        to_employee(item.requester_id, "handed_over",
+                    {**ref, "employee": payloads.person(conversation.employee)}),
+    ]
+
+
+@_map.register
+def _(item: HandoverFailed, session: Session) -> list[Event]:
+    """Nobody took over: the requester, who keeps the chat, hears how each colleague answered."""
+    handover = session.get(Handover, item.handover_id)
+    return [to_employee(item.requester_id, "handover_failed", {
+        "handover_id": item.handover_id, "conversation_id": item.conversation_id,
+        "outcome": item.outcome, "answers": payloads.handover_answers(handover)})]

@@ -13,7 +13,7 @@ from flask_babel import gettext
 from flask_mailman import EmailMultiAlternatives, Mail
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from matchmaker import conversations, outbox
+from matchmaker import conversations, notes, outbox
 from matchmaker.errors import Unauthenticated
 from matchmaker.models import Conversation
 
@@ -127,7 +127,7 @@ def _deliver(svc: Services, job: outbox.MailJob, letter) -> int:
 def _render(session, settings: Settings, job: outbox.MailJob) -> EmailMultiAlternatives | None:
     """The reply mail: the employee's unread messages and a link back to the conversation."""
     conversation = session.get(Conversation, job.conversation_id)
-    replies = outbox.replies_to_mail(session, job)
+    replies = notes.customer_messages(outbox.replies_to_mail(session, job))  # never a note
     if conversation is None or not replies:
         return None
     context = {"conversation": conversation, "employee": conversation.employee,

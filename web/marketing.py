@@ -3,13 +3,18 @@ every consent decision."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import secrets
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
 from sqlalchemy import select
 
-from matchmaker import conversations, transcripts
+from matchmaker import conversations, notes, transcripts
 from matchmaker.lifecycle import Status
 from matchmaker.models import Employee
 
+from . import live
 from .auth import require
 from .services import services
 
@@ -50,4 +55,26 @@ def conversation(conversation_id: int):
         return render_template("marketing/conversation.html", conv=conv,
                                messages=transcripts.transcript(session, conversation_id),
                                timeline=transcripts.timeline(session, conversation_id),
+                               notes_after=notes.placed(
+                                   notes.transcript_notes(session, conversation_id)),
+                               note_client_id=secrets.token_urlsafe(12),
                                people={e.id: e for e in session.scalars(select(Employee))})
+
+
+@bp.post("/conversations/<id:conversation_id>/notes")
+@require("marketing")
+def add_note(conversation_id: int):
+    """An internal note from the transcript (staff only: whoever has the conversation hears of
+    it in their console); the form's client_id makes a second click store nothing twice."""
+    svc = services()
+    with svc.transaction() as session:
+        _, happened = notes.add_note(session, conversation_id,
+                                     session.get(Employee, current_user.id),
+                                     request.form.get("body"), request.form.get("client_id"),
+                                     svc.policy, svc.clock())
+        events = live.socket_events(session, happened)
+    live.emit_all(svc.socketio, events)
+    if events:
+        flash(gettext("Note saved. Only staff can see it."), "ok")
+    return redirect(url_for("marketing.conversation", conversation_id=conversation_id,
+                            _anchor="transcript"))

@@ -8,16 +8,20 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matchmaker import feedback, visitors
+from matchmaker import addressing, feedback, visitors
 from matchmaker.events import Said
+from matchmaker.handovers import Suggestion
 from matchmaker.lifecycle import Status
 from matchmaker.models import (
     Candidate,
     Conversation,
     ConversationEvent,
     Employee,
+    Handover,
+    HandoverInvite,
     HistoryItem,
     Message,
+    Note,
     Offer,
 )
 from matchmaker.values import Policy
@@ -47,6 +51,13 @@ def said(item: Said) -> dict:
     """The same shape as message(), from the domain event."""
     return {"conversation_id": item.conversation_id, "seq": item.seq, "author": item.author,
             "body": item.body, "client_id": item.client_id, "at": item.at.isoformat()}
+
+
+def note(item: Note) -> dict:
+    """An internal note as consoles show it (staff only: never part of a customer's payload)."""
+    return {"id": item.id, "conversation_id": item.conversation_id, "after_seq": item.after_seq,
+            "body": item.body, "client_id": item.client_id, "employee_id": item.employee_id,
+            "employee": person(item.employee), "at": item.created_at.isoformat()}
 
 
 def _candidate(conversation: Conversation, employee_id: int | None) -> Candidate | None:
@@ -115,6 +126,13 @@ def conversation(conv: Conversation) -> dict:
     }
 
 
+def addressed(session: Session, conv: Conversation, employee_id: int | None) -> dict | None:
+    """The team or person the customer asked for, and whether employee_id is within it."""
+    found = addressing.describe(session, conv, employee_id)
+    return None if found is None else {"team": found.team, "person": found.person,
+                                       "within": found.within}
+
+
 def unavailable(conv: Conversation, best: Employee | None, why: str, policy: Policy) -> dict:
     """Nobody can chat now: who will answer later, why, whether that comes by e-mail, whether
     an address was left, and the seq from which a reply answers it."""
@@ -154,4 +172,54 @@ def customer_view(session: Session, conv: Conversation, policy: Policy) -> dict:
         "email_left": bool(conv.reply_to),
         "unread": visitors.unread(session, conv),
         "read_seq": conv.customer_read_seq,
+        "addressed": addressed(session, conv, asking.id if asking else conv.employee_id),
     }
+
+
+# Handovers (matchmaker/handovers.py): what the requester, the colleagues asked and the
+# customer are shown. The reason is the colleague's own profile words, as for an offer.
+HANDOVER_PREVIEW = 4  # messages shown with a handover offer
+
+
+def handover_answers(handover: Handover) -> list[dict]:
+    return [{"employee_id": i.employee_id, "employee": person(i.employee), "outcome": i.outcome}
+            for i in handover.invites]
+
+
+def handover(item: Handover) -> dict:
+    """A handover as its requester's console shows it."""
+    return {"handover_id": item.id, "conversation_id": item.conversation_id,
+            "outcome": item.outcome, "note": item.note,
+            "requested_at": item.requested_at.isoformat(),
+            "expires_at": item.expires_at.isoformat(), "answers": handover_answers(item)}
+
+
+def handover_offer(session: Session, invite: HandoverInvite) -> dict:
+    """A handover offer as the colleague asked sees it: a preview of the chat, who asks, the
+    note and the deadline."""
+    item = invite.handover
+    conv = session.get(Conversation, item.conversation_id)
+    recent = session.scalars(select(Message).where(Message.conversation_id == conv.id)
+                             .order_by(Message.seq.desc()).limit(HANDOVER_PREVIEW)).all()
+    return {"handover_id": item.id, "conversation_id": conv.id, "question": conv.question,
+            "customer_name": conv.customer.name, "page_url": conv.page_url,
+            "messages": conv.last_seq, "recent": [message(m) for m in reversed(recent)],
+            "requester": person(item.from_employee), "note": item.note,
+            "reason": _clipped(invite.reason), "requested_at": item.requested_at.isoformat(),
+            "expires_at": item.expires_at.isoformat()}
+
+
+def suggestion(session: Session, item: Suggestion) -> dict:
+    why = item.match.explanation
+    return {"employee_id": item.employee_id,
+            "employee": person(session.get(Employee, item.employee_id)),
+            "reason": _clipped(why.reason), "answered_similar": why.passage_kind == "history",
+            "score": item.match.score, "load": item.load, "capacity": item.capacity}
+
+
+def joined(item: Handover) -> dict:
+    """What the customer sees when a colleague took over: who, why them, and who had it."""
+    invite = next((i for i in item.invites if i.employee_id == item.to_employee_id), None)
+    return {"employee": person(item.to_employee),
+            "reason": _clipped(invite.reason) if invite else "",
+            "previous": person(item.from_employee)}

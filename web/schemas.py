@@ -85,7 +85,13 @@ class AskRequest(Schema):
     page_url: Text(2048) | None = None
     language: Language | None = Field(None, description="What the widget speaks; the question's "
                                                         "detected language takes precedence.")
-    codes: ClassVar[dict[str, str]] = {"visitor": "invalid_visitor", "email": "invalid_email"}
+    team: Annotated[str, Field(pattern=r"^[a-z_]{1,20}$")] | None = Field(
+        None, description="Asked of this team on the team page (its `key` in GET /api/team, "
+                          "e.g. developer); not with `person`.")
+    person: Id | None = Field(None, description="Asked of this public person (their id in GET "
+                                                "/api/team); not with `team`.")
+    codes: ClassVar[dict[str, str]] = {"visitor": "invalid_visitor", "email": "invalid_email",
+                                       "team": "invalid_target", "person": "invalid_target"}
 
 
 class ResumeRequest(Schema):
@@ -104,6 +110,15 @@ class Person(Answer):
     name: str
     title: str | None
     team: str | None
+
+
+class Addressed(Answer):
+    """The team or person the customer addressed the question to, and whether the person asked
+    (or answering) is within it; when not, nobody in it could answer now."""
+
+    team: str | None
+    person: str | None = Field(description="The person's public name.")
+    within: bool
 
 
 class ConsentQuestion(Answer):
@@ -135,6 +150,7 @@ class CustomerView(Answer):
     email_left: bool
     unread: int
     read_seq: int
+    addressed: Addressed | None = None
 
 
 class ConversationOpened(CustomerView):
@@ -237,6 +253,15 @@ class EmployeeSay(ConversationRef, CustomerSay):
 
 class EmployeeTyping(ConversationRef):
     typing: bool
+
+
+class EmployeeNote(ConversationRef):
+    """An internal note: staff see it, the customer never does."""
+
+    body: Text(description="The note (the domain refuses empty or over the configured "
+                           "maximum, as for a message).")
+    client_id: ClientId
+    codes: ClassVar[dict[str, str]] = {"client_id": "invalid_client_id"}
 
 
 class Message(Answer):
@@ -354,9 +379,28 @@ class AcceptAnswer(Ok):
     conversation: ConsoleConversation
 
 
+class NoteView(Answer):
+    """An internal note (staff only), placed after the message with seq `after_seq`."""
+
+    id: int
+    conversation_id: int
+    after_seq: int
+    body: str
+    client_id: str
+    employee_id: int | None
+    employee: Person | None
+    at: Timestamp
+
+
+class NotedAnswer(Ok):
+    note: NoteView
+
+
 class ConsoleSyncAnswer(Ok):
     conversation: ConsoleConversation
     messages: list[Message]
+    notes: list[NoteView] = Field(default_factory=list, description="Every internal note this "
+                                  "employee may read, whatever after_seq asked (they are few).")
 
 
 # What the server emits, per namespace: the payload's schema and when it is sent.
@@ -365,6 +409,7 @@ class Asking(Answer):
     reason: str
     answered_similar: bool
     rerouted: bool
+    addressed: Addressed | None = None
 
 
 class Unavailable(Answer):
@@ -373,6 +418,7 @@ class Unavailable(Answer):
     mail: bool
     email_left: bool
     seq: int
+    addressed: Addressed | None = None
 
 
 class Joined(Answer):
@@ -432,8 +478,191 @@ SERVER_EVENTS: dict[str, dict[str, tuple[type[Answer], str]]] = {
         "customer_presence": (CustomerPresence, "The customer's widget came or went."),
         "left": (Left, "This employee left a conversation (another tab learns it)."),
         "closed": (ClosedEvent, "A conversation ended."),
+        "noted": (NoteView, "An internal note in a conversation this employee has or wrote."),
     },
 }
+
+
+# ---------------------------------------------------------------------------- console snippets
+
+class SnippetSearch(Schema):
+    """GET /console/snippets: what the employee typed after `/`, and the conversation whose
+    language goes first. Query-string values are text, so numbers are read from it."""
+
+    model_config = ConfigDict(extra="forbid", strict=False, hide_input_in_errors=True)
+    q: Text(200) = ""
+    conversation: Id | None = None
+
+
+class SnippetUseRequest(Schema):
+    """POST /console/snippets/<id>/uses: this sent message came from the snippet."""
+
+    conversation_id: Id
+    client_id: ClientId
+    codes: ClassVar[dict[str, str]] = {"client_id": "invalid_client_id"}
+
+
+class SnippetView(Answer):
+    id: int
+    title: str
+    body: str
+    language: str
+    tags: list[str]
+
+
+class SnippetsAnswer(Ok):
+    snippets: list[SnippetView]
+
+
+class SnippetUseAnswer(Ok):
+    recorded: bool = Field(description="False: this message's use was recorded before.")
+
+
+# ---------------------------------------------------------------------------- the team page
+
+class PublicPerson(Answer):
+    """One maker as the team page shows them: only what they chose to publish (null: not)."""
+
+    id: int = Field(description="Their public id: `person` when asking.")
+    name: str
+    initials: str
+    title: str | None
+    team: str | None
+    works_on: str | None
+    languages: list[str] | None
+    about: str | None
+
+
+class TeamView(Answer):
+    key: str = Field(description="The team: `team` when asking (a role, e.g. developer).")
+    people: list[PublicPerson]
+
+
+class TeamPage(Answer):
+    teams: list[TeamView]
+
+
+# ---------------------------------------------------------------------------- handovers
+
+class HandOver(ConversationRef):
+    """Hand this live chat to one colleague, or ask up to three at once (the first to accept
+    takes it), with an optional note to them."""
+
+    employee_ids: list[Id] = Field(min_length=1, max_length=3)
+    note: Text(500) | None = None
+    codes: ClassVar[dict[str, str]] = {"employee_ids": "invalid_colleagues",
+                                       "note": "note_too_long"}
+
+
+class HandoverRef(Schema):
+    handover_id: Id
+
+
+class SuggestionView(Answer):
+    """A colleague who could take over now, best first; `reason`: their own profile's words."""
+
+    employee_id: int
+    employee: Person
+    reason: str
+    answered_similar: bool
+    score: float
+    load: int = Field(description="Their live chats and open offers now.")
+    capacity: int
+
+
+class SuggestionsAnswer(Ok):
+    suggestions: list[SuggestionView]
+
+
+class HandoverAnswerView(Answer):
+    employee_id: int
+    employee: Person
+    outcome: str | None = Field(description="None: not answered yet; accepted, declined, "
+                                            "expired or withdrawn.")
+
+
+class HandoverView(Answer):
+    """A handover as its requester sees it."""
+
+    handover_id: int
+    conversation_id: int
+    outcome: str | None = Field(description="None while waiting; accepted, declined, expired, "
+                                            "cancelled or conversation_closed.")
+    note: str
+    requested_at: Timestamp
+    expires_at: Timestamp
+    answers: list[HandoverAnswerView]
+
+
+class HandOverAnswer(Ok):
+    handover: HandoverView
+
+
+class HandoverOfferView(Answer):
+    """A colleague asks this employee to take over a live chat (accept or decline in time)."""
+
+    handover_id: int
+    conversation_id: int
+    question: str
+    customer_name: str | None
+    page_url: str
+    messages: int
+    recent: list[Message] = Field(description="The last few messages, as a preview.")
+    requester: Person | None
+    note: str
+    reason: str = Field(description="Why this employee was suggested: their profile's words.")
+    requested_at: Timestamp
+    expires_at: Timestamp
+
+
+class HandoverStateAnswer(Ok):
+    offers: list[HandoverOfferView] = Field(description="Handovers waiting for my answer.")
+    pending: list[HandoverView] = Field(description="Handovers I asked for, still waiting.")
+
+
+class HandoverClosed(Answer):
+    handover_id: int
+    conversation_id: int
+    outcome: str = Field(description="accepted (by me), withdrawn or expired.")
+
+
+class HandoverAnswered(Answer):
+    handover_id: int
+    conversation_id: int
+    employee_id: int
+    employee: Person
+    outcome: str
+
+
+class HandedOver(Answer):
+    handover_id: int
+    conversation_id: int
+    employee: Person
+
+
+class HandoverFailed(Answer):
+    handover_id: int
+    conversation_id: int
+    outcome: str = Field(description="declined, expired, cancelled or conversation_closed.")
+    answers: list[HandoverAnswerView]
+
+
+class JoinedByHandover(Answer):
+    employee: Person
+    reason: str = Field(description="Why them: their own profile's words.")
+    previous: Person | None
+
+
+SERVER_EVENTS["/customer"].update({
+    "joined": (JoinedByHandover, "A colleague took over the conversation, and why them."),
+})
+SERVER_EVENTS["/employee"].update({
+    "handover_offered": (HandoverOfferView, "A colleague asks this employee to take over."),
+    "handover_closed": (HandoverClosed, "A handover offer to this employee ended."),
+    "handover_answered": (HandoverAnswered, "A colleague asked declined (others may accept)."),
+    "handed_over": (HandedOver, "A colleague took over this employee's conversation."),
+    "handover_failed": (HandoverFailed, "Nobody took over: the conversation stays mine."),
+})
 
 
 # ---------------------------------------------------------------------------- parsing

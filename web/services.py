@@ -16,6 +16,7 @@ from embeddings.passages import PassageIndex
 from matchmaker.db import Statement, Transaction
 from matchmaker.ports import CpuRunner, Encoder, LanguageDetector, LexicalIndex, ProfileIndex
 from matchmaker.routing import Matcher, Weights
+from matchmaker.snippet_search import SnippetIndex
 from matchmaker.values import Policy
 
 from .config import Settings
@@ -36,6 +37,8 @@ class Services:
     socketio: SocketIO
     clock: Callable[[], datetime]
     consoles: set[str] = field(default_factory=set)  # this process's console connections (sids)
+    # The snippets' words and vectors (a cache of the database, one per process).
+    snippets: SnippetIndex = field(default_factory=lambda: SnippetIndex(BM25Index))
 
 
 def services() -> Services:

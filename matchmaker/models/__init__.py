@@ -13,7 +13,11 @@ from .chat import (
     Offer,
     Rating,
 )
+from .handovers import Handover, HandoverInvite
 from .mail import OutboxMail
+from .makers import PublicProfile, PublicProfileDecision
+from .notes import Note
+from .snippets import Snippet, SnippetUse
 from .staff import (
     ACCESS_LEVELS,
     MAX_CAPACITY,
@@ -31,6 +35,9 @@ __all__ = [
     "ACCESS_LEVELS", "MAX_CAPACITY", "ROLES", "Base", "Candidate", "ConsentDecision",
     "Conversation", "ConversationEvent", "ConversationKey", "Customer", "CustomerPresence",
     "Employee", "HistoryItem", "Message", "Offer", "OutboxMail", "PassageGeneration", "Presence",
-    "ProfilePassage", "Rating", "StaffSession", "UTCDateTime", "VectorSpace",
+    "ProfilePassage", "Rating", "Snippet", "SnippetUse", "StaffSession", "UTCDateTime", "VectorSpace",
+    "PublicProfile", "PublicProfileDecision",
+    "Note",
+    "Handover", "HandoverInvite",
     "utcnow",
 ]

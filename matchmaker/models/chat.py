@@ -62,9 +62,14 @@ class Conversation(Base):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[str | None] = mapped_column(String(20))
+    # Asked of one team (a role, e.g. "developer") or one public person from the team page;
+    # whether routing had to fall back to someone else is in the timeline.
+    addressed_team: Mapped[str | None] = mapped_column(String(20))
+    addressed_employee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("employees.id", ondelete="SET NULL"))
 
     customer: Mapped[Customer] = relationship()
-    employee: Mapped[Employee | None] = relationship()
+    employee: Mapped[Employee | None] = relationship(foreign_keys=[employee_id])
     candidates: Mapped[list[Candidate]] = relationship(
         order_by="Candidate.rank", cascade="all, delete-orphan"
     )

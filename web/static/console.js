@@ -7,7 +7,10 @@
  */
 import * as common from "./common.js";
 import { LANGUAGE, ct } from "./console_texts.js";
+import { createHandover } from "./handover.js";
+import { createNotes } from "./notes.js";
 import { behind, contiguousSeq, hasGap, healer } from "./seqs.js";
+import { attachSnippets, recordSnippetUse, takeSnippetUse } from "./snippets.js";
 import { errorText, setLanguage } from "./texts.js";
 
 setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the console's language
@@ -37,6 +40,21 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
   // My typing, per conversation: typingChanged(hasText, conversationId).
   const { changed: typingChanged, stop: stopTyping } = common.typingNotifier(
     (conversationId, typing) => emitQuietly("typing", { conversation_id: conversationId, typing }));
+  // Internal notes (staff only): their own module, hooked into the composer, the pane and sync.
+  const notesUi = createNotes({ el, me: state.me, language: document.documentElement.lang || LANGUAGE,
+    request, sendUntilAnswered, errorText, toast: (m, k) => toast(m, k), clockTime: (iso) => clockTime(iso),
+    randomId, maxChars: MAX_MESSAGE, limitCounter: common.limitCounter, submitOnEnter, stopTyping,
+    messages: () => ui.messages, selected: () => state.selected, scrollToEnd: (force) => scrollToEnd(force) });
+  // Handing a chat to a colleague: its own module, hooked into the header, the requests and the socket.
+  const handoverUi = createHandover({ el, ct, request, emitQuietly, errorText, toast: (m, k) => toast(m, k),
+    clockTime: (iso) => clockTime(iso), beep: () => beep(),
+    takeChat: (conv) => { upsertChat(conv, "live"); selectChat(conv.id); },
+    dropChat: (id) => { // handed over: the chat is the colleague's now
+      state.chats.delete(id);
+      if (state.selected === id) { state.selected = null; renderEmptyPane(); }
+      renderLists();
+    } });
+  handoverUi.onChange(() => { const chat = state.chats.get(state.selected); if (chat) renderPaneHeader(chat); });
 
   /* ---------- small helpers (text only; never innerHTML) ---------- */
 
@@ -103,6 +121,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
       sideSection(ct("requests"), ui.offerCount, ui.offerList),
       sideSection(ct("liveChats"), ui.liveCount, ui.liveList),
       sideSection(ct("inbox"), ui.inboxCount, ui.inboxList));
+    ui.offerList.before(handoverUi.offerList); // handover requests from colleagues
     ui.pane = el("section", { className: "console-pane", id: "chat-pane", "aria-label": ct("conversation") });
     ui.toasts = el("div", { className: "toasts", "aria-live": "polite" });
     root.replaceChildren(toolbar, el("div", { className: "console-main" }, side, ui.pane), ui.toasts);
@@ -245,6 +264,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     const chat = upsertChat(ack.conversation, state.chats.get(conversationId)?.list || "past");
     chat.loaded = true;
     for (const msg of ack.messages) addMessage(chat, msg);
+    notesUi.synced(conversationId, ack.notes);
     selectChat(conversationId);
   }
 
@@ -447,13 +467,14 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     }
     chat.loaded = true;
     for (const msg of ack.messages) addMessage(chat, msg);
+    notesUi.synced(chat.conv.id, ack.notes);
     upsertChat(ack.conversation, chat.list);
     if (state.selected === chat.conv.id) refreshPane(chat);
     flushPending(chat);
   }
 
-  function sendMessage(chat, body) {
-    const pending = { client_id: `e-${randomId(16)}`, body };
+  function sendMessage(chat, body, snippetId = null) {
+    const pending = { client_id: `e-${randomId(16)}`, body, snippet_id: snippetId };
     chat.pending.push(pending);
     if (state.selected === chat.conv.id) paneInsertPending(pending);
     emitSay(chat, pending);
@@ -463,6 +484,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     const payload = { conversation_id: chat.conv.id, body: pending.body, client_id: pending.client_id };
     sendUntilAnswered("say", payload, pending, (ack) => {
       if (ack && ack.ok) {
+        if (pending.snippet_id) recordSnippetUse(pending.snippet_id, chat.conv.id, pending.client_id);
         addMessage(chat, ack.message);
         renderLists();
       } else {
@@ -523,6 +545,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     if (!chat.loaded) ui.messages.appendChild(el("li", { className: "loading", text: ct("loading") }));
     for (const msg of chat.messages) paneInsert(chat, msg, true);
     for (const pending of chat.pending) paneInsertPending(pending);
+    notesUi.renderAll(chat.conv.id);
     renderEnded(chat);
     renderTyping(chat);
     renderFooter(chat);
@@ -557,6 +580,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
           el("span", { className: `status ${conv.status}`, text: movedOn(conv) ? ct("movedOn") : statusLabel(conv.status) }),
           presence)),
       ...(closeButton ? [closeButton] : []));
+    handoverUi.decorate(conv, ui.paneHeader, conv.employee_id === state.me.id && !movedOn(conv));
   }
 
   function statusLabel(status) {
@@ -585,6 +609,8 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
       ui.input = null;
       ui.footer.replaceChildren(el("p", { className: "pane-note", id: "pane-ended",
         text: chat.conv.status === "closed" ? ct("hasEnded") : ct("wentOn") }));
+      const noteBox = notesUi.endedComposer(chat.conv); // notes are allowed after the chat
+      if (noteBox) ui.footer.appendChild(noteBox);
       return;
     }
     const note = footerNote(chat.conv);
@@ -600,8 +626,11 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
       event.preventDefault();
       submitReply(chat);
     });
+    attachSnippets(ui.input, form, chat.conv.id); // "/" and a few words: approved replies
     submitOnEnter(ui.input, () => form.requestSubmit());
-    ui.input.addEventListener("input", () => typingChanged(ui.input.value.trim() !== "", chat.conv.id));
+    notesUi.attach(form, ui.input, chat.conv, ui.input.placeholder, ui.input.getAttribute("aria-label"));
+    ui.input.addEventListener("input", () => typingChanged(
+      ui.input.value.trim() !== "" && !notesUi.active(chat.conv.id), chat.conv.id)); // a note is not typing
     ui.counter = counter;
     ui.footer.replaceChildren(...[offlineNote, form, counter.node].filter(Boolean));
     counter.update();
@@ -614,6 +643,10 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
   }
 
   function submitReply(chat) {
+    if (notesUi.active(chat.conv.id)) { // the composer is in note mode: staff only
+      if (notesUi.send(chat.conv.id, ui.input, ui.counter)) chat.draft = "";
+      return;
+    }
     const body = ui.input.value.trim();
     if (!body) return;
     if (!ui.counter.ok()) {
@@ -624,7 +657,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     ui.counter.update();
     chat.draft = "";
     stopTyping();
-    sendMessage(chat, body);
+    sendMessage(chat, body, takeSnippetUse(chat.conv.id, body));
   }
 
   function messageNode(chat, msg) {
@@ -831,6 +864,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
   async function onConnect() {
     setConnection("connected");
     await loadState();
+    handoverUi.load();
     for (const chat of state.chats.values()) {
       if (chat.loaded || chat.conv.id === state.selected) syncChat(chat);
     }
@@ -865,6 +899,8 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     socket.on("customer_presence", onCustomerPresence);
     socket.on("left", onMovedOn);
     socket.on("claimed", onClaimed);
+    socket.on("noted", (note) => notesUi.add(note.conversation_id, [note]));
+    handoverUi.listen(socket);
     setInterval(beat, CONFIG.console_heartbeat_ms || HEARTBEAT_MS);
     setInterval(() => state.offers.forEach(tickOffer), 1000);
   }

@@ -6,6 +6,11 @@
  * It adds a launcher bubble and an iframe (served from HOST) that holds the whole widget.
  * The frame runs on our own origin, so the host page needs no CORS setup or third-party
  * cookies. The only global is window.Matchmaker.
+ *
+ *   Matchmaker.ask({ team: "developer" })  or  Matchmaker.ask({ person: 12 })
+ *
+ * opens the widget with the question addressed to a team or a public person of the team page
+ * (GET /api/team lists them); the widget says so and the customer can clear it.
  */
 (() => {
   "use strict";
@@ -195,10 +200,36 @@
     if (kind === "unread" && !isOpen()) setUnread(event.data.count);
   }
 
+  // A choice made before the frame has loaded is passed on when it has.
+  let frameLoaded = false;
+  let pendingAddress = null;
+
+  function address(target) {
+    const team = target && typeof target.team === "string" ? target.team : null;
+    const person = target && Number.isInteger(target.person) ? target.person : null;
+    if (team === null && person === null) return;
+    const message = { matchmaker: "address", team, person };
+    if (!frame || !frameLoaded) {
+      pendingAddress = message;
+      return;
+    }
+    frame.contentWindow.postMessage(message, ORIGIN);
+    setOpen(true);
+  }
+
+  function onFrameLoad() {
+    frameLoaded = true;
+    if (!pendingAddress) return;
+    frame.contentWindow.postMessage(pendingAddress, ORIGIN);
+    pendingAddress = null;
+    setOpen(true);
+  }
+
   function mount() {
     if (document.getElementById(FRAME_ID)) return;
     addStyle();
     frame = makeFrame();
+    frame.addEventListener("load", onFrameLoad, { once: true });
     launcher = makeLauncher();
     launcher.addEventListener("click", () => setOpen(!isOpen()));
     document.body.appendChild(frame);
@@ -215,6 +246,7 @@
     open: () => setOpen(true),
     close: () => setOpen(false),
     toggle: () => setOpen(!isOpen()),
+    ask: (target) => address(target),
   });
 
   if (document.body) mount();

@@ -48,6 +48,9 @@ const EN = {
   seesHistory: "They will see the conversation so far.",
   answeredSimilar: "has answered similar questions",
   joined: "{name} joined the chat",
+  // a colleague took over the conversation (handover): who, and why them
+  tookOverWhy: "{who} joined the conversation: {why}",
+  tookOver: "{who} joined the conversation.",
   answered: "{name} answered your question",
   left: "{name} had to leave the chat.",
   ended: "{who} ended the chat.",
@@ -136,6 +139,8 @@ const NL = {
   seesHistory: "Die ziet het gesprek tot nu toe.",
   answeredSimilar: "heeft al vergelijkbare vragen beantwoord",
   joined: "{name} neemt deel aan de chat",
+  tookOverWhy: "{who} neemt het gesprek over: {why}",
+  tookOver: "{who} neemt het gesprek over.",
   answered: "{name} heeft je vraag beantwoord",
   left: "{name} moest de chat verlaten.",
   ended: "{who} heeft de chat beëindigd.",
@@ -224,6 +229,8 @@ const FR = {
   seesHistory: "Il ou elle verra la conversation jusqu’ici.",
   answeredSimilar: "a déjà répondu à des questions similaires",
   joined: "{name} a rejoint la conversation",
+  tookOverWhy: "{who} a rejoint la conversation : {why}",
+  tookOver: "{who} a rejoint la conversation.",
   answered: "{name} a répondu à votre question",
   left: "{name} a dû quitter la conversation.",
   ended: "{who} a mis fin à la conversation.",
@@ -312,6 +319,8 @@ const DE = {
   seesHistory: "Das bisherige Gespräch ist sichtbar.",
   answeredSimilar: "hat bereits ähnliche Fragen beantwortet",
   joined: "{name} ist dem Chat beigetreten",
+  tookOverWhy: "{who} hat das Gespräch übernommen: {why}",
+  tookOver: "{who} hat das Gespräch übernommen.",
   answered: "{name} hat Ihre Frage beantwortet",
   left: "{name} musste den Chat verlassen.",
   ended: "{who} hat den Chat beendet.",
@@ -415,6 +424,13 @@ export function firstName(name) {
 }
 
 /** "webhook delivery and signing · has answered similar questions" (curated words only). */
+/** The line shown when a colleague took over: "Jonas Vermeulen (Senior backend developer)
+ * joined the conversation: webhook delivery and signature verification". */
+export function tookOverText(person, reason) {
+  const who = person.title ? `${person.name} (${person.title})` : person.name;
+  return reason ? t("tookOverWhy", { who, why: reason }) : t("tookOver", { who });
+}
+
 export function reasonText(reason, answeredSimilar) {
   return [reason, answeredSimilar ? t("answeredSimilar") : ""].filter(Boolean).join(" · ");
 }

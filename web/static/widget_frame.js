@@ -12,8 +12,11 @@ import {
   typingNotifier,
 } from "./common.js";
 import { behind, contiguousSeq, hasGap, healer } from "./seqs.js";
+import { fallbackLine, withinText } from "./addressing.js";
+import { targetFields, targetSlot, targetUsed, watchTarget } from "./widget_target.js";
 import {
   emailNoted, errorText, firstName, number, offlineText, pickLanguage, reasonText, setLanguage, t,
+  tookOverText,
 } from "./texts.js";
 
 const VISITOR_KEY = "matchmaker.visitor";
@@ -244,6 +247,7 @@ function showAsk(notice) {
     el("div", { className: "mm-intro" },
       el("h2", { text: t("introTitle") }),
       el("p", { text: t("intro") })),
+    targetSlot(),
     el("label", { className: "mm-field", for: "mm-question" }, t("questionLabel")),
     question, counter.node,
     el("div", { className: "mm-row" },
@@ -277,11 +281,12 @@ async function ask({ question, name, email, button, error, counter }) {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify({ question: text, visitor: visitorToken(), name: state.contact.name,
-        email: state.contact.email, page_url: PAGE_URL, language: LANGUAGE }),
+        email: state.contact.email, page_url: PAGE_URL, language: LANGUAGE, ...targetFields() }),
     });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new ServerError(body, response.status);
     keepVisitor(body);
+    targetUsed();
     started(body);
   } catch (err) {
     showError(failure(err));
@@ -390,15 +395,17 @@ function dots() {
   return el("span", { className: "mm-dots", "aria-hidden": "true" }, el("i"), el("i"), el("i"));
 }
 
-function showAsking(person, reason, answeredSimilar, rerouted) {
-  const why = reasonText(reason, answeredSimilar);
+function showAsking(person, reason, answeredSimilar, rerouted, addressed) {
+  const why = [reasonText(reason, answeredSimilar), withinText(addressed)].filter(Boolean).join(" · ");
+  const fellBack = fallbackLine(addressed, person);
   const [before, after] = t("asking", { name: "\u0000" }).split("\u0000");
   const text = [before, el("strong", { text: person.name }), after];
   if (person.title) text.push(`, ${person.title}`);
   if (why) text.push(` — ${why}`);
   ui.status.replaceChildren(el("div", { className: "mm-banner mm-banner-asking" },
     el("div", { className: "mm-avatar mm-avatar-small", "aria-hidden": "true", text: initials(person.name) }),
-    el("div", {}, el("p", { id: "mm-asking" }, ...text),
+    el("div", {}, fellBack && el("p", { id: "mm-fell-back", className: "mm-fell-back", text: fellBack }),
+      el("p", { id: "mm-asking" }, ...text),
       el("p", { className: "mm-hint" }, dots(), ` ${rerouted ? t("seesHistory") : t("usuallyAnswers")}`))));
 }
 
@@ -424,7 +431,9 @@ function showOffline(view) {
   state.employee = view.best;
   if (view.best) setHeader(view.best);
   const { headline, promise } = offlineText(view);
+  const fellBack = fallbackLine(view.addressed, null);
   const banner = el("div", { className: "mm-banner mm-banner-offline", id: "mm-offline" },
+    fellBack && el("p", { id: "mm-fell-back", className: "mm-fell-back", text: fellBack }),
     el("p", { id: "mm-offline-why", text: headline }),
     el("p", { id: "mm-offline-promise", text: promise }));
   ui.status.replaceChildren(banner);
@@ -470,9 +479,10 @@ function applyConversation(view) {
   if (view.status === "offline") {
     state.queuedSeq = view.queued_seq;
     if (view.answered) return showAnswered(view.employee);
-    return showOffline({ best: view.employee, why: view.why, mail: view.mail, email_left: view.email_left });
+    return showOffline({ best: view.employee, why: view.why, mail: view.mail, email_left: view.email_left,
+      addressed: view.addressed });
   }
-  if (view.asking) return showAsking(view.asking, view.reason, view.answered_similar, false);
+  if (view.asking) return showAsking(view.asking, view.reason, view.answered_similar, false, view.addressed);
   return showWaiting(false);
 }
 
@@ -756,10 +766,16 @@ function connect() {
   socket.on("asking", (data) => {
     if (state.status === "closed") return;
     state.status = "offered";
-    showAsking(data.employee, data.reason, data.answered_similar, data.rerouted);
+    showAsking(data.employee, data.reason, data.answered_similar, data.rerouted, data.addressed);
   });
   socket.on("accepted", (data) => {
     state.status = "active";
+    showJoined(data.employee);
+    if (!state.open) tellHost("unread", Math.max(1, unread()));
+  });
+  socket.on("joined", (data) => { // a colleague took over: who, and why them
+    state.status = "active";
+    systemLine(tookOverText(data.employee, data.reason), "mm-took-over");
     showJoined(data.employee);
     if (!state.open) tellHost("unread", Math.max(1, unread()));
   });
@@ -834,6 +850,7 @@ async function onConnect() {
 /* ---------- start ---------- */
 
 buildShell();
+watchTarget(params); // a team or person chosen on the team page
 if (RESUME) {
   showChat();
   showWaiting(false);
