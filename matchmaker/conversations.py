@@ -376,13 +376,15 @@ def messages_after(session: Session, conversation_id: int, seq: object,
 def readable_until(session: Session, conversation: Conversation, employee: Employee) -> int | None:
     """The last message an employee may read: all of them (None) while the conversation is
     theirs, offered to them or in the general queue; up to when it moved on if they only had it
-    before (what the customer says to the next colleague is not theirs to read)."""
+    before: they left it, or handed it over (what the customer says to the next colleague is
+    not theirs to read)."""
     if conversation.employee_id == employee.id or (
             conversation.status == Status.OFFLINE and conversation.employee_id is None) or any(
             o.employee_id == employee.id and o.outcome is None for o in conversation.offers):
         return None
     left = session.scalar(select(ConversationEvent).where(
-        ConversationEvent.conversation_id == conversation.id, ConversationEvent.kind == "left",
+        ConversationEvent.conversation_id == conversation.id,
+        ConversationEvent.kind.in_(("left", "handed_over")),
         ConversationEvent.employee_id == employee.id).order_by(ConversationEvent.id.desc()).limit(1))
     return int(left.detail.get("seq", 0)) if left is not None else 0
 

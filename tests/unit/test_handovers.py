@@ -213,6 +213,21 @@ def test_accepting_hands_over_the_chat_with_its_history_and_the_requester_cannot
     assert said is not None and said.seq == 4
 
 
+def test_the_requester_still_reads_the_chat_up_to_the_handover_and_nothing_after(
+        tx, engine, matcher, policy, clock, staff, chat):
+    handover_id, _ = hand_over(tx, matcher, policy, clock, staff, chat, "dev@example.test")
+    accept(tx, policy, clock, staff, handover_id, "dev@example.test")
+    with engine.begin() as connection:
+        conversations.say_at_once(connection, chat, "customer", "Thanks Jonas, and the key?",
+                                  "c-9", policy, clock())
+    with tx() as session:
+        conversation = session.get(Conversation, chat)
+        sales = me(session, staff, "sales@example.test")
+        until = conversations.readable_until(session, conversation, sales)
+        readable = conversations.messages_after(session, chat, 0, until)
+        assert [m.body for m in readable] == [PRICING, "Happy to help with prices.", TURNED]
+
+
 def test_the_timeline_says_who_handed_over_to_whom_and_why(tx, matcher, policy, clock, staff,
                                                            chat):
     handover_id, _ = hand_over(tx, matcher, policy, clock, staff, chat, "dev@example.test")
