@@ -16,10 +16,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-web/static/vendor/socket.io.min.js: frontend/package.json frontend/package-lock.json
+# The browser's libraries, pinned in frontend/package.json; marked and DOMPurify as ES modules
+# (web/static/richtext.js imports them), so the CSP stays script-src 'self'.
+VENDOR := web/static/vendor/socket.io.min.js web/static/vendor/marked.esm.js web/static/vendor/purify.es.mjs
+$(VENDOR) &: frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --silent
 	mkdir -p web/static/vendor
-	cp frontend/node_modules/socket.io-client/dist/socket.io.min.js $@
+	cp frontend/node_modules/socket.io-client/dist/socket.io.min.js web/static/vendor/
+	cp frontend/node_modules/marked/lib/marked.esm.js web/static/vendor/
+	cp frontend/node_modules/dompurify/dist/purify.es.mjs web/static/vendor/
 
 # The staff pages' and mails' catalogs: web/translations/*/LC_MESSAGES/messages.po (the source,
 # kept with `pybabel extract -F babel.cfg -k _l -o web/translations/messages.pot . && pybabel
@@ -29,7 +34,7 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messa
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 install: $(VENV)/.installed vendor translations
-vendor: web/static/vendor/socket.io.min.js
+vendor: $(VENDOR)
 translations: $(CATALOGS)
 
 # A secret kept across restarts of the demo, so signed-in consoles stay signed in.

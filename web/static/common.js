@@ -38,20 +38,6 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
-/** Text with http(s) links made clickable, built from text nodes and anchors only. */
-export function linkified(text) {
-  const out = document.createDocumentFragment();
-  const pattern = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
-  let last = 0;
-  for (const match of text.matchAll(pattern)) {
-    out.appendChild(document.createTextNode(text.slice(last, match.index)));
-    out.appendChild(el("a", { href: match[0], target: "_blank", rel: "noopener noreferrer", text: match[0] }));
-    last = match.index + match[0].length;
-  }
-  out.appendChild(document.createTextNode(text.slice(last)));
-  return out;
-}
-
 /** Enter sends, Shift+Enter is a new line (and Enter while composing text in an IME is left alone). */
 export function submitOnEnter(textarea, submit) {
   textarea.addEventListener("keydown", (event) => {

@@ -3,12 +3,14 @@
  * Talks to the /employee Socket.IO namespace (the session cookie signs it in). State is kept
  * per conversation so several chats run at once; after a reconnect every open chat re-syncs
  * from its last seq and unsent messages are retried with the same client_id (stored once).
- * All customer and chat text is rendered with textContent, never as HTML.
+ * Message and note bodies are rendered by richtext.js (markdown through DOMPurify, HTML typed by
+ * anyone stays literal text); all other customer and chat text with textContent, never as HTML.
  */
 import * as common from "./common.js";
 import { LANGUAGE, ct } from "./console_texts.js";
 import { createHandover } from "./handover.js";
 import { createNotes } from "./notes.js";
+import { renderRich } from "./richtext.js";
 import { behind, contiguousSeq, hasGap, healer } from "./seqs.js";
 import { attachSnippets, recordSnippetUse, takeSnippetUse } from "./snippets.js";
 import { errorText, setLanguage } from "./texts.js";
@@ -19,7 +21,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
   const root = document.getElementById("console");
   if (!root) return;
 
-  const { HEARTBEAT_MS, TYPING_SHOWN_MS, el, linkified, submitOnEnter, initials, randomId } = common;
+  const { HEARTBEAT_MS, TYPING_SHOWN_MS, el, submitOnEnter, initials, randomId } = common;
   const CONFIG = common.readConfig();
   const MAX_MESSAGE = CONFIG.max_message_chars;
   const BASE_TITLE = document.title;
@@ -41,7 +43,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
   const { changed: typingChanged, stop: stopTyping } = common.typingNotifier(
     (conversationId, typing) => emitQuietly("typing", { conversation_id: conversationId, typing }));
   // Internal notes (staff only): their own module, hooked into the composer, the pane and sync.
-  const notesUi = createNotes({ el, me: state.me, language: document.documentElement.lang || LANGUAGE,
+  const notesUi = createNotes({ el, renderRich, me: state.me, language: document.documentElement.lang || LANGUAGE,
     request, sendUntilAnswered, errorText, toast: (m, k) => toast(m, k), clockTime: (iso) => clockTime(iso),
     randomId, maxChars: MAX_MESSAGE, limitCounter: common.limitCounter, submitOnEnter, stopTyping,
     messages: () => ui.messages, selected: () => state.selected, scrollToEnd: (force) => scrollToEnd(force) });
@@ -615,7 +617,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     }
     const note = footerNote(chat.conv);
     const offlineNote = note ? el("p", { className: "pane-note", id: "pane-note", text: note }) : null;
-    ui.input = el("textarea", { id: "chat-input", rows: "2",
+    ui.input = el("textarea", { id: "chat-input", rows: "2", dir: "auto",
       placeholder: ct("replyTo", { who: customerName(chat.conv) }), "aria-label": ct("yourReply") });
     const counter = common.limitCounter(ui.input, MAX_MESSAGE, "chat-input-count");
     ui.input.value = chat.draft || "";
@@ -665,8 +667,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
       return el("li", { className: "msg msg-system", dataset: { seq: String(msg.seq) }, text: msg.body });
     }
     const who = msg.author === "customer" ? customerName(chat.conv) : ct("you");
-    const body = el("div", { className: "msg-body" });
-    body.appendChild(linkified(msg.body));
+    const body = el("div", { className: "msg-body rich", dir: "auto" }, renderRich(msg.body));
     return el("li", { className: `msg msg-${msg.author}`, dataset: { seq: String(msg.seq) } },
       el("span", { className: "msg-author", text: who }), body,
       el("span", { className: "msg-meta", text: clockTime(msg.at) }));
@@ -685,7 +686,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
   function paneInsertPending(pending) {
     if (!ui.messages) return;
     ui.messages.appendChild(el("li", { className: "msg msg-employee msg-pending", dataset: { clientId: pending.client_id } },
-      el("span", { className: "msg-author", text: ct("you") }), el("div", { className: "msg-body", text: pending.body }),
+      el("span", { className: "msg-author", text: ct("you") }), el("div", { className: "msg-body rich", dir: "auto" }, renderRich(pending.body)),
       el("span", { className: "msg-meta", text: ct("sending") })));
     scrollToEnd(true);
   }

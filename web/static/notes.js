@@ -2,7 +2,8 @@
  * and says only staff can see it), notes inline in the chat in their own style, and a note box
  * under a chat that has ended. Notes travel as `note` / `noted` on /employee and come back with
  * every `sync`; the customer's widget never receives one (the server never sends it there).
- * Note text is rendered with textContent only.
+ * Note text is rendered by deps.renderRich (richtext.js: markdown through DOMPurify, HTML typed
+ * stays literal text), labels with textContent.
  */
 import { fill } from "./texts.js";
 
@@ -94,7 +95,7 @@ export function canWriteNote(conv, myId) {
 }
 
 /**
- * The console's notes. deps: { el, me, language, request, sendUntilAnswered, errorText, toast,
+ * The console's notes. deps: { el, renderRich, me, language, request, sendUntilAnswered, errorText, toast,
  * clockTime, randomId, maxChars, limitCounter, submitOnEnter, stopTyping,
  * messages: () => the open chat's <ol> or null, selected: () => its conversation id,
  * scrollToEnd(force) }.
@@ -120,7 +121,7 @@ export function createNotes(deps) {
     return el("li", { className: "note", dataset: { seq: String(noteSeq(note)), noteId: String(note.id) } },
       el("span", { className: "note-label", text: text("banner") }),
       el("span", { className: "note-author", text: author(note) }),
-      el("div", { className: "note-body", text: note.body }),
+      el("div", { className: "note-body rich", dir: "auto" }, deps.renderRich(note.body)),
       el("span", { className: "note-meta", text: deps.clockTime(note.at) }));
   }
 
@@ -128,7 +129,7 @@ export function createNotes(deps) {
     return el("li", { className: "note note-pending", dataset: { clientId: item.client_id } },
       el("span", { className: "note-label", text: text("banner") }),
       el("span", { className: "note-author", text: text("you") }),
-      el("div", { className: "note-body", text: item.body }),
+      el("div", { className: "note-body rich", dir: "auto" }, deps.renderRich(item.body)),
       el("span", { className: "note-meta", text: text("saving") }));
   }
 
@@ -253,7 +254,7 @@ export function createNotes(deps) {
    * it); null where I may not write. */
   function endedComposer(conv) {
     if (conv.status !== "closed" || !canWriteNote(conv, deps.me.id)) return null;
-    const input = el("textarea", { id: "note-input", rows: "2", placeholder: text("placeholder"), "aria-label": text("inputLabel") });
+    const input = el("textarea", { id: "note-input", rows: "2", dir: "auto", placeholder: text("placeholder"), "aria-label": text("inputLabel") });
     const counter = deps.limitCounter(input, deps.maxChars, "note-input-count");
     const form = el("form", { className: "composer is-note", id: "note-form" }, input,
       el("button", { type: "submit", className: "button primary", id: "note-save" }, text("save")));

@@ -3,15 +3,17 @@
  * Ask a question over HTTP, then chat over the /customer Socket.IO namespace with the
  * colleague who accepted it. Every message carries a client_id so a retry after a dropped
  * connection is stored once; every rendered message is keyed by its seq so none shows twice.
- * All chat text goes through textContent: HTML typed by anyone stays literal text. The wording
- * lives in texts.js; the limits come from the server.
+ * Message bodies are rendered by richtext.js (markdown through DOMPurify: HTML typed by anyone
+ * stays literal text), every other text through textContent. The wording lives in texts.js; the
+ * limits come from the server.
  */
 import {
-  HEARTBEAT_MS, TYPING_SHOWN_MS, el, initials, limitCounter, linkified, randomId, readConfig,
+  HEARTBEAT_MS, TYPING_SHOWN_MS, el, initials, limitCounter, randomId, readConfig,
   retryIfUnavailable, scrollToEnd as scrollElementToEnd, socketClient, submitOnEnter,
   typingNotifier,
 } from "./common.js";
 import { behind, contiguousSeq, hasGap, healer } from "./seqs.js";
+import { renderRich } from "./richtext.js";
 import { fallbackLine, withinText } from "./addressing.js";
 import { targetFields, targetSlot, targetUsed, watchTarget } from "./widget_target.js";
 import {
@@ -235,7 +237,7 @@ function showAsk(notice) {
   ui.endButton.hidden = true;
   const error = el("p", { className: "mm-error", id: "mm-ask-error", role: "alert", hidden: !notice, text: notice || "" });
   const question = el("textarea", { id: "mm-question", name: "question", rows: "4", required: true,
-    placeholder: t("questionExample"), "aria-describedby": "mm-ask-error" });
+    dir: "auto", placeholder: t("questionExample"), "aria-describedby": "mm-ask-error" });
   const counter = limitCounter(question, MAX_QUESTION, "mm-question-count");
   const name = el("input", { id: "mm-name", name: "name", type: "text", autocomplete: "name", maxlength: "120" });
   const email = el("input", { id: "mm-email", name: "email", type: "email", autocomplete: "email", maxlength: "254" });
@@ -362,7 +364,7 @@ function showChat() {
 }
 
 function showComposer() {
-  const input = el("textarea", { id: "mm-input", rows: "1", placeholder: t("writeMessage"), "aria-label": t("yourMessage") });
+  const input = el("textarea", { id: "mm-input", rows: "1", dir: "auto", placeholder: t("writeMessage"), "aria-label": t("yourMessage") });
   const counter = limitCounter(input, MAX_MESSAGE, "mm-input-count");
   const send = el("button", { id: "mm-send", type: "submit", className: "mm-send", "aria-label": t("send") },
     el("span", { className: "mm-send-icon", "aria-hidden": "true" }));
@@ -522,8 +524,7 @@ function messageElement(msg) {
     item.textContent = msg.body;
     return item;
   }
-  const bubble = el("div", { className: "mm-bubble" });
-  bubble.appendChild(linkified(msg.body));
+  const bubble = el("div", { className: "mm-bubble rich", dir: "auto" }, renderRich(msg.body));
   const who = msg.author === "customer" ? t("you") : (firstName(state.employee && state.employee.name) || t("yourColleague"));
   item.append(el("span", { className: "mm-sr", text: `${who}: ` }), bubble,
     el("span", { className: "mm-meta", text: clockTime(msg.at) }));
@@ -539,7 +540,7 @@ function systemLine(text, className = "") {
 
 function renderPending(pending) {
   const item = el("li", { className: "mm-msg mm-customer mm-pending", dataset: { clientId: pending.client_id } },
-    el("div", { className: "mm-bubble", text: pending.body }),
+    el("div", { className: "mm-bubble rich", dir: "auto" }, renderRich(pending.body)),
     el("span", { className: "mm-meta", text: t("sending") }));
   ui.messages.appendChild(item);
   scrollToEnd(true);
