@@ -39,7 +39,7 @@ from .presence import live_clause, loads, unavailability
 from .values import Match, Policy
 
 if TYPE_CHECKING:  # routing imports feedback, which imports the conversations that import this
-    from .routing import Matcher
+    from .routing import Matcher, Reading
 
 MAX_COLLEAGUES = 3  # asked at once; the first to accept wins
 MAX_NOTE_CHARS = 500
@@ -77,10 +77,11 @@ def compose_text(said: list[str], limit: int) -> str:
 
 
 def rank_colleagues(session: Session, matcher: Matcher, text: str, language: str | None,
-                    exclude: int | None, limit: int, among: Collection[int] | None = None
-                    ) -> list[Match]:
-    """The routing ranking of text (among these people, when given), without `exclude`."""
-    reading = matcher.read(text)
+                    exclude: int | None, limit: int, among: Collection[int] | None = None,
+                    reading: Reading | None = None) -> list[Match]:
+    """The routing ranking of text (among these people, when given), without `exclude`.
+    reading: text as matcher.read reads it, when the caller read it outside its transaction."""
+    reading = reading or matcher.read(text)
     ids = None if among is None else [eid for eid in among if eid != exclude]
     if ids == []:
         return []
@@ -89,9 +90,12 @@ def rank_colleagues(session: Session, matcher: Matcher, text: str, language: str
     return [m for m in ranking.matches if m.employee_id != exclude][:limit]
 
 
-def _live_chat(session: Session, conversation_id: object, employee: Employee) -> Conversation:
-    """The requester's own active conversation, locked; else why not."""
-    conversation = lock_conversation(session, clean_id(conversation_id, "conversation_id"))
+def _live_chat(session: Session, conversation_id: object, employee: Employee,
+               lock: bool = True) -> Conversation:
+    """The requester's own active conversation (locked, unless only read); else why not."""
+    conversation_id = clean_id(conversation_id, "conversation_id")
+    conversation = (lock_conversation(session, conversation_id) if lock
+                    else session.get(Conversation, conversation_id))
     if conversation is None:
         raise NotFound("no such conversation")
     if conversation.employee_id != employee.id:
@@ -103,12 +107,23 @@ def _live_chat(session: Session, conversation_id: object, employee: Employee) ->
     return conversation
 
 
+def handover_text(session: Session, conversation_id: object, employee: Employee,
+                  policy: Policy) -> str:
+    """What the requester's live chat is about so far (conversation_text), read without a lock:
+    the caller reads it (matcher.read) before the transaction that suggests or requests, so no
+    lock is held while the encoder works."""
+    conversation = _live_chat(session, conversation_id, employee, lock=False)
+    return conversation_text(session, conversation, policy.max_question_chars)
+
+
 def suggest_colleagues(session: Session, matcher: Matcher, conversation_id: object,
                        employee: Employee, policy: Policy, now: datetime,
-                       count: int = SUGGESTIONS) -> list[Suggestion]:
+                       count: int = SUGGESTIONS, reading: Reading | None = None
+                       ) -> list[Suggestion]:
     """The colleagues best placed to take over this conversation who can take it now (signed
-    in, available, under capacity, in working hours when that rule is on), best first."""
-    conversation = _live_chat(session, conversation_id, employee)
+    in, available, under capacity, in working hours when that rule is on), best first. Only
+    reads: nothing is locked. reading: handover_text as matcher.read read it."""
+    conversation = _live_chat(session, conversation_id, employee, lock=False)
     online = set(session.scalars(select(Presence.employee_id).where(
         live_clause(Presence, now, policy.presence_ttl_s))))
     people = list(session.scalars(select(Employee).where(
@@ -120,7 +135,7 @@ def suggest_colleagues(session: Session, matcher: Matcher, conversation_id: obje
         return []
     text = conversation_text(session, conversation, policy.max_question_chars)
     matches = rank_colleagues(session, matcher, text, conversation.language, employee.id,
-                              count, among=free)
+                              count, among=free, reading=reading)
     load = loads(session, [m.employee_id for m in matches])
     return [Suggestion(m.employee_id, m, load[m.employee_id], free[m.employee_id].capacity)
             for m in matches]
@@ -128,9 +143,11 @@ def suggest_colleagues(session: Session, matcher: Matcher, conversation_id: obje
 
 def request_handover(session: Session, matcher: Matcher, conversation_id: object,
                      employee: Employee, colleague_ids: object, note: object, policy: Policy,
-                     now: datetime) -> tuple[Handover, list[DomainEvent]]:
+                     now: datetime, reading: Reading | None = None
+                     ) -> tuple[Handover, list[DomainEvent]]:
     """Ask one colleague, or up to MAX_COLLEAGUES at once, to take over the requester's live
-    chat. Each must be able to take it now (else ColleagueUnavailable, the code saying why)."""
+    chat. Each must be able to take it now (else ColleagueUnavailable, the code saying why).
+    reading: handover_text as matcher.read read it (else it is read here, under the lock)."""
     chosen = _colleague_ids(colleague_ids, employee.id)
     note = _note(note)
     conversation = _live_chat(session, conversation_id, employee)
@@ -149,7 +166,8 @@ def request_handover(session: Session, matcher: Matcher, conversation_id: object
         colleagues.append(colleague)
     text = conversation_text(session, conversation, policy.max_question_chars)
     why = {m.employee_id: m.explanation.reason for m in rank_colleagues(
-        session, matcher, text, conversation.language, employee.id, len(chosen), among=chosen)}
+        session, matcher, text, conversation.language, employee.id, len(chosen), among=chosen,
+        reading=reading)}
     handover = Handover(conversation_id=conversation.id, from_employee_id=employee.id,
                         requested_at=now, expires_at=now + timedelta(seconds=policy.offer_timeout_s),
                         note=note, invites=[HandoverInvite(employee_id=c.id, reason=why.get(c.id, ""))

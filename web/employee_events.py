@@ -59,6 +59,14 @@ def _me(session: Session) -> Employee:
     return signins.signed_in(session, *_account())
 
 
+def _handover_reading(svc, conversation_id: object):
+    """The live chat's text read by the encoder outside any transaction (no lock is held while
+    it works: on SQLite every write waits on the lock a transaction takes)."""
+    with svc.transaction() as session:
+        text = handovers.handover_text(session, conversation_id, _me(session), svc.policy)
+    return svc.matcher.read(text)
+
+
 class EmployeeNamespace(StrictNamespace):
     """Events the console may send; who is asking comes from the signed-in session."""
 
@@ -239,9 +247,11 @@ class EmployeeNamespace(StrictNamespace):
     def on_suggest_colleagues(self, data):
         """The colleagues best placed to take over this live chat now, with why."""
         svc = services()
+        reading = _handover_reading(svc, data.conversation_id)
         with svc.transaction() as session:
             suggested = handovers.suggest_colleagues(session, svc.matcher, data.conversation_id,
-                                                     _me(session), svc.policy, svc.clock())
+                                                     _me(session), svc.policy, svc.clock(),
+                                                     reading=reading)
             return {"ok": True,
                     "suggestions": [payloads.suggestion(session, s) for s in suggested]}
 
@@ -249,10 +259,11 @@ class EmployeeNamespace(StrictNamespace):
     def on_hand_over(self, data):
         """Ask one colleague, or up to three at once, to take over this live chat."""
         svc = services()
+        reading = _handover_reading(svc, data.conversation_id)
         with svc.transaction() as session:
             handover, happened = handovers.request_handover(
                 session, svc.matcher, data.conversation_id, _me(session), data.employee_ids,
-                data.note, svc.policy, svc.clock())
+                data.note, svc.policy, svc.clock(), reading=reading)
             events = live.socket_events(session, happened)
             ack = {"ok": True, "handover": payloads.handover(handover)}
         live.emit_all(svc.socketio, events)
