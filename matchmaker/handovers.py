@@ -338,7 +338,8 @@ def due_handover_ids(session: Session, now: datetime) -> list[int]:
 def expire_due(session: Session, handover_id: int, policy: Policy, now: datetime
                ) -> list[DomainEvent]:
     """The sweeper's step: a handover nobody accepted in time fails (expired); one whose
-    conversation moved on is withdrawn (closed: conversation_closed; else cancelled)."""
+    conversation moved on is withdrawn (closed: conversation_closed; no longer the requester's,
+    e.g. rerouted after their console vanished: moved_on)."""
     handover = session.get(Handover, handover_id)
     if handover is None:
         return []
@@ -349,7 +350,7 @@ def expire_due(session: Session, handover_id: int, policy: Policy, now: datetime
     if conversation.status == Status.CLOSED:
         return _fail(session, conversation, handover, "conversation_closed", now)
     if conversation.status != Status.ACTIVE or conversation.employee_id != handover.from_employee_id:
-        return _fail(session, conversation, handover, "cancelled", now)
+        return _fail(session, conversation, handover, "moved_on", now)
     if handover.expires_at > now:
         return []
     return _fail(session, conversation, handover, "expired", now)

@@ -43,6 +43,7 @@ LABELS = {
     "handover_requested": _l("hand-over requested"), "handover_declined": _l("hand-over declined"),
     "handover_ended": _l("hand-over ended without a taker"), "handed_over": _l("handed over"),
     "cancelled": _l("cancelled"), "conversation_closed": _l("the conversation closed"),
+    "moved_on": _l("the chat moved on to a colleague"),
 }
 
 

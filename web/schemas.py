@@ -587,7 +587,7 @@ class HandoverView(Answer):
     handover_id: int
     conversation_id: int
     outcome: str | None = Field(description="None while waiting; accepted, declined, expired, "
-                                            "cancelled or conversation_closed.")
+                                            "cancelled, moved_on or conversation_closed.")
     note: str
     requested_at: Timestamp
     expires_at: Timestamp
@@ -643,7 +643,7 @@ class HandedOver(Answer):
 class HandoverFailed(Answer):
     handover_id: int
     conversation_id: int
-    outcome: str = Field(description="declined, expired, cancelled or conversation_closed.")
+    outcome: str = Field(description="declined, expired, cancelled, moved_on or conversation_closed.")
     answers: list[HandoverAnswerView]
 
 

@@ -14,7 +14,7 @@ from .staff import Employee
 
 class Handover(Base):
     """One request to hand a conversation over. outcome is None while it is open:
-    accepted | declined | expired | cancelled | conversation_closed once it ended."""
+    accepted | declined | expired | cancelled | moved_on | conversation_closed once it ended."""
 
     __tablename__ = "handovers"
     __table_args__ = (

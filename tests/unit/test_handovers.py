@@ -353,7 +353,7 @@ def test_a_handover_whose_requester_left_the_chat_is_withdrawn_by_the_sweeper(
     with tx() as session:  # their console vanished: the chat is routed on
         rescue.employee_left(session, session.get(Conversation, chat),
                              staff["sales@example.test"], "presence_lapsed", policy, clock())
-    assert failed(sweep(tx, policy, clock)).outcome == "cancelled"
+    assert failed(sweep(tx, policy, clock)).outcome == "moved_on"
     with pytest.raises(HandoverNotOpen):
         accept(tx, policy, clock, staff, handover_id, "dev@example.test")
 

@@ -209,7 +209,10 @@ export function createHandover({ el, ct, request, emitQuietly, errorText, toast,
     waiting.outcome = data.outcome;
     pending.set(data.conversation_id, waiting);
     if (data.outcome === "conversation_closed") pending.delete(data.conversation_id);
-    else if (data.outcome !== "cancelled") toast(ct("nobodyTookOver"));
+    else if (data.outcome === "moved_on") { // the chat is no longer mine: nothing stays with me
+      pending.delete(data.conversation_id);
+      toast(ct("handoverMovedOn"));
+    } else if (data.outcome !== "cancelled") toast(ct("nobodyTookOver"));
     rerender();
   }
 
