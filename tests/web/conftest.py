@@ -9,11 +9,22 @@ import pytest
 from matchmaker.profiles import embed_employees
 from matchmaker.staff import upsert_employee
 from tests.conftest import PASSWORD, staff_records
+from tests.servers import free_port
 from web import create_app
+from web.mailcatcher import start_catcher
 
 # Tests ask and write fast from one address; the limits themselves are tested with their own.
 GENEROUS_LIMITS = {"limit_questions": "1000 per minute", "limit_messages": "1000 per second",
                    "limit_resume": "1000 per minute", "limit_email_changes": "1000 per minute"}
+
+
+@pytest.fixture
+def smtp(tmp_path):
+    """A real SMTP server on a free loopback port keeping mail in a Maildir: (port, folder)."""
+    port, folder = free_port(), str(tmp_path / "mail")
+    controller = start_catcher("127.0.0.1", port, folder)
+    yield port, folder
+    controller.stop()
 
 
 @pytest.fixture

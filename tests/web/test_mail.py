@@ -11,19 +11,10 @@ from matchmaker.models import Conversation, OutboxMail
 from tests.servers import free_port
 from tests.web.conftest import ask, login
 from web import create_app, mail
-from web.mailcatcher import caught, start_catcher
+from web.mailcatcher import caught
 
 EMP, CUS = "/employee", "/customer"
 PAGE = "http://127.0.0.1:5000/pricing"
-
-
-@pytest.fixture
-def smtp(tmp_path):
-    """A real SMTP server on a free loopback port keeping mail in a Maildir."""
-    port, folder = free_port(), str(tmp_path / "mail")
-    controller = start_catcher("127.0.0.1", port, folder)
-    yield port, folder
-    controller.stop()
 
 
 @pytest.fixture

@@ -10,22 +10,12 @@ from pathlib import Path
 import pytest
 
 from matchmaker.models import Note
-from tests.servers import free_port
 from tests.web.conftest import ask, csrf_token, events, login
 from web import mail
-from web.mailcatcher import caught, start_catcher
+from web.mailcatcher import caught
 
 EMP, CUS = "/employee", "/customer"
 SECRET = "INTERNAL-ONLY: customer is on the legacy plan, do not offer the discount"
-
-
-@pytest.fixture
-def smtp(tmp_path):
-    """A real SMTP server on loopback keeping mail in a Maildir: the reply mail is checked too."""
-    port, folder = free_port(), str(tmp_path / "mail")
-    controller = start_catcher("127.0.0.1", port, folder)
-    yield port, folder
-    controller.stop()
 
 
 @pytest.fixture
