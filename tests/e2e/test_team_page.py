@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from .accessibility import violations
 from .flows import accept_offer, ask, open_console_available, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -82,3 +83,17 @@ def test_the_choice_can_be_cleared_before_asking(pages):
     widget = ask_the_developers(site)
     widget.locator("#mm-target-clear").click()
     expect(widget.locator("#mm-target")).to_be_hidden()
+
+
+@pytest.mark.parametrize("path, signed_in", [("/team", None),
+                                             ("/console/profile", "jonas@lumenledger.example"),
+                                             ("/marketing/snippets", "oliver@lumenledger.example")])
+def test_the_new_pages_read_on_a_phone_and_pass_axe(pages, path, signed_in):
+    page = pages()
+    page.set_viewport_size({"width": 375, "height": 740})
+    if signed_in:
+        sign_in(page, signed_in)
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scroll
+    assert violations(page) == []
