@@ -118,6 +118,7 @@ def create_app(
     app.cli.add_command(cli.import_employees_command)
     app.cli.add_command(cli.eval_routing)
     app.cli.add_command(cli.eval_handover)
+    app.cli.add_command(cli.eval_impact)
     app.cli.add_command(cli.reembed)
     socketio.on_namespace(customer_events.CustomerNamespace("/customer"))
     socketio.on_namespace(employee_events.EmployeeNamespace("/employee"))

@@ -285,6 +285,30 @@ def _print_results(results, oos) -> None:
                    f"({oos.n_out_of_scope} out-of-scope, {oos.n_in_scope} in-scope questions)")
 
 
+@click.command("eval-impact")
+@with_appcontext
+@click.option("--cases", "cases_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--k", default=10, show_default=True, help="Precision at this many passages.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def eval_impact(cases_path: Path, k: int, as_json: bool):
+    """How well story candidates are recognised: labelled customer passages (impact or not)
+    ranked by the configured model; precision at k and average precision, per language."""
+    from matchmaker import impact
+
+    svc = services()
+    passages = impact.read_labelled(cases_path.read_text(encoding="utf-8").splitlines())
+    figures = impact.evaluate(impact.ImpactReader(svc.encoder), passages, k)
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    click.echo(f"{'set':<6} {'passages':>8} {'impact':>6} {'P@' + str(k):>6} {'AP':>6} {'base':>6}")
+    for name, row in figures.items():
+        click.echo(f"{name:<6} {row['passages']:>8} {row['impact']:>6} "
+                   f"{row[f'precision_at_{k}']:>6.3f} {row['average_precision']:>6.3f} "
+                   f"{row['impact'] / row['passages']:>6.3f}")
+
+
 @click.command("reembed")
 @with_appcontext
 @click.option("--if-stale", is_flag=True,

@@ -1,0 +1,166 @@
+"""Finding proof stories: the customer passages of closed conversations that state an impact,
+ranked for marketing by meaning (impact.py), with the rating and the consent state counting,
+and narrowed by employee, team, rating, consent, language and date."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from .errors import InvalidInput
+from .impact import ImpactReader, Reading
+from .lifecycle import Status
+from .models import ConsentDecision, Conversation, Employee, Message, Rating
+
+# What a rating and the consent state add to (or take from) a passage's meaning score, whose
+# useful range is about -0.1 to 0.25: a 5-star conversation lifts a passage past a slightly
+# clearer one from a 3-star chat; a refused consent sinks it below every usable one (marketing
+# still finds it by filtering on refused).
+PER_STAR_ABOVE_THREE = 0.02
+CONSENT_GRANTED = 0.03
+CONSENT_REFUSED = -0.5
+# Below this meaning score a passage is not a candidate (questions, problems, small talk).
+MIN_MEANING = 0.0
+LIMIT = 20
+MAX_SCANNED = 20_000  # customer messages read per search (the newest first)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What marketing narrows the candidates by; None means any."""
+
+    employee_id: int | None = None
+    team: str | None = None  # an employee role: developer | sales | support | ...
+    min_rating: int | None = None
+    consent: str | None = None  # granted | refused | none
+    language: str | None = None
+    since: date | None = None
+    until: date | None = None  # inclusive
+
+    def __post_init__(self):
+        if self.consent is not None and self.consent not in ("granted", "refused", "none"):
+            raise InvalidInput("consent must be granted, refused or none", code="invalid_filter")
+        if self.min_rating is not None and not 1 <= self.min_rating <= 5:
+            raise InvalidInput("rating must be 1 to 5", code="invalid_filter")
+        if self.since and self.until and self.since > self.until:
+            raise InvalidInput("the period ends before it starts", code="invalid_filter")
+
+
+@dataclass(frozen=True)
+class StoryCandidate:
+    """One passage worth a story: the message, the sentence to highlight (body[start:end]),
+    its meaning score and the rank score that adds rating and consent."""
+
+    conversation_id: int
+    seq: int
+    body: str
+    start: int
+    end: int
+    meaning: float
+    score: float
+    employee_id: int | None
+    stars: int | None
+    consent: bool | None  # the latest decision: None when never asked
+    language: str
+    closed_at: datetime | None
+
+
+class PassageReadings:
+    """ImpactReader with the readings of messages kept by id (a stored message never changes),
+    so repeated searches read each passage once. Bounded; thread-safe."""
+
+    def __init__(self, reader: ImpactReader, size: int = 50_000):
+        self.reader, self.size = reader, size
+        self._kept: OrderedDict[int, Reading] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, messages: list[tuple[int, str]]) -> dict[int, Reading]:
+        """The reading of each (message id, body)."""
+        with self._lock:
+            found = {mid: self._kept[mid] for mid, _ in messages if mid in self._kept}
+        missing = [(mid, body) for mid, body in messages if mid not in found]
+        if missing:
+            read = self.reader.read([body for _, body in missing])
+            with self._lock:
+                for (mid, _), reading in zip(missing, read, strict=True):
+                    found[mid] = self._kept[mid] = reading
+                while len(self._kept) > self.size:
+                    self._kept.popitem(last=False)
+        return found
+
+
+def _latest_consent():
+    """Each conversation's latest consent decision (granted), as a correlated subquery."""
+    return (select(ConsentDecision.granted)
+            .where(ConsentDecision.conversation_id == Conversation.id)
+            .order_by(ConsentDecision.id.desc()).limit(1).scalar_subquery())
+
+
+def _query(filters: Filters) -> Select:
+    consent = _latest_consent()
+    language = func.coalesce(Conversation.question_language, Conversation.language)
+    query = (select(Message.id, Message.conversation_id, Message.seq, Message.body,
+                    Conversation.employee_id, Rating.stars, consent, language,
+                    Conversation.closed_at)
+             .join(Conversation, Conversation.id == Message.conversation_id)
+             .outerjoin(Rating, Rating.conversation_id == Conversation.id)
+             .where(Conversation.status == Status.CLOSED.value, Message.author == "customer"))
+    if filters.employee_id is not None:
+        query = query.where(Conversation.employee_id == filters.employee_id)
+    if filters.team is not None:
+        query = query.where(Conversation.employee_id.in_(
+            select(Employee.id).where(Employee.role == filters.team)))
+    if filters.min_rating is not None:
+        query = query.where(Rating.stars >= filters.min_rating)
+    if filters.consent is not None:
+        query = query.where(consent.is_(None) if filters.consent == "none"
+                            else consent.is_(filters.consent == "granted"))
+    if filters.language is not None:
+        query = query.where(language == filters.language)
+    if filters.since is not None:
+        query = query.where(Conversation.closed_at >= _midnight(filters.since))
+    if filters.until is not None:
+        query = query.where(Conversation.closed_at < _midnight(filters.until + timedelta(days=1)))
+    return query.order_by(Message.id.desc()).limit(MAX_SCANNED)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def rank_score(meaning: float, stars: int | None, consent: bool | None) -> float:
+    """The meaning score with the conversation's rating and consent state counted."""
+    score = meaning + PER_STAR_ABOVE_THREE * ((stars or 3) - 3)
+    if consent is True:
+        score += CONSENT_GRANTED
+    elif consent is False:
+        score += CONSENT_REFUSED
+    return score
+
+
+def find_candidates(session: Session, readings: PassageReadings, filters: Filters,
+                    limit: int = LIMIT) -> list[StoryCandidate]:
+    """The best passages for a story among the closed conversations that match filters, at
+    most one per conversation (its best), best first."""
+    rows = session.execute(_query(filters)).all()
+    read = readings.of([(row.id, row.body) for row in rows])
+    best: dict[int, StoryCandidate] = {}
+    for row in rows:
+        reading = read[row.id]
+        if reading.score < MIN_MEANING:
+            continue
+        stars, consent = row.stars, row[6]
+        candidate = StoryCandidate(
+            row.conversation_id, row.seq, row.body, reading.start, reading.end,
+            round(reading.score, 4), round(rank_score(reading.score, stars, consent), 4),
+            row.employee_id, stars, consent, row[7], row.closed_at)
+        kept = best.get(row.conversation_id)
+        if kept is None or candidate.score > kept.score:
+            best[row.conversation_id] = candidate
+    ranked = sorted(best.values(), key=lambda c: (-c.score, -c.conversation_id, c.seq))
+    return ranked[:limit]
