@@ -15,7 +15,7 @@ import json
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -79,6 +79,8 @@ class Reading:
     score: float
     start: int
     end: int
+    # The whole text's vector (float16 to keep many): what a search by meaning compares with.
+    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -96,8 +98,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 class ImpactReader:
-    """Scores texts against the prototypes (encoded once, lazily, under a lock: the encoder is
-    shared and its tokenizer is not thread-safe)."""
+    """Scores texts against the prototypes, encoded once, lazily (the encoder adapters are
+    thread-safe themselves)."""
 
     def __init__(self, encoder: Encoder):
         self.encoder = encoder
@@ -124,10 +126,10 @@ class ImpactReader:
         wholes = [i for i, found in enumerate(spans) if len(found) > 1]
         if not pieces:
             return [Reading(-1.0, 0, 0) for _ in texts]
-        with self._lock:
-            vectors = self.encoder.encode(pieces + [texts[i] for i in wholes])
+        vectors = self.encoder.encode(pieces + [texts[i] for i in wholes])
         margins = self.margins(np.asarray(vectors, dtype=np.float32))
         context = dict(zip(wholes, margins[len(pieces):].tolist(), strict=True))
+        whole = {i: len(pieces) + n for n, i in enumerate(wholes)}
         readings, at = [], 0
         for i, found in enumerate(spans):
             if not found:
@@ -135,8 +137,9 @@ class ImpactReader:
                 continue
             best = int(np.argmax(margins[at:at + len(found)]))
             score = float(margins[at + best])
+            vector = np.asarray(vectors[whole.get(i, at)], dtype=np.float16)
             readings.append(Reading((score + context[i]) / 2 if i in context else score,
-                                    *found[best]))
+                                    *found[best], vector))
             at += len(found)
         return readings
 

@@ -1,14 +1,18 @@
 """Finding proof stories: the customer passages of closed conversations that state an impact,
 ranked for marketing by meaning (impact.py), with the rating and the consent state counting,
-and narrowed by employee, team, rating, consent, language and date."""
+narrowed by employee, team, rating, consent, language and date, and searched by words and by
+meaning ("customers who saved time on reconciliation")."""
 
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+import numpy as np
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -24,8 +28,15 @@ from .models import ConsentDecision, Conversation, Employee, Message, Rating
 PER_STAR_ABOVE_THREE = 0.02
 CONSENT_GRANTED = 0.03
 CONSENT_REFUSED = -0.5
-# Below this meaning score a passage is not a candidate (questions, problems, small talk).
+# At or below this meaning score a passage is not a candidate (closer to questions, problems
+# and small talk than to impact).
 MIN_MEANING = 0.0
+# A search: how close in meaning (cosine) or how many of its words a passage must have, and
+# what its words and its impact add to the cosine.
+MIN_RELEVANCE = 0.2
+WORDS_WEIGHT = 0.25
+IMPACT_WEIGHT = 0.5
+MAX_QUERY_CHARS = 300
 LIMIT = 20
 MAX_SCANNED = 20_000  # customer messages read per search (the newest first)
 
@@ -78,6 +89,10 @@ class PassageReadings:
         self.reader, self.size = reader, size
         self._kept: OrderedDict[int, Reading] = OrderedDict()
         self._lock = threading.Lock()
+
+    def encode(self, text: str) -> np.ndarray:
+        """A search's words in the passages' space."""
+        return np.asarray(self.reader.encoder.encode([text])[0], dtype=np.float32)
 
     def of(self, messages: list[tuple[int, str]]) -> dict[int, Reading]:
         """The reading of each (message id, body)."""
@@ -143,21 +158,63 @@ def rank_score(meaning: float, stars: int | None, consent: bool | None) -> float
     return score
 
 
+def _folded(text: str) -> str:
+    """Lower case without accents: "Réconciliation" finds "reconciliation"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
+                   if not unicodedata.combining(c))
+
+
+_WORD = re.compile(r"\w{3,}")
+
+
+@dataclass(frozen=True)
+class _Search:
+    vector: np.ndarray
+    words: frozenset[str]
+
+    def relevance(self, body: str, vector: np.ndarray | None) -> float | None:
+        """Cosine plus the share of the search's words the passage has; None: not relevant."""
+        cosine = float(np.dot(self.vector, vector.astype(np.float32))) if vector is not None else 0.0
+        found = set(_WORD.findall(_folded(body)))
+        share = len(self.words & found) / len(self.words) if self.words else 0.0
+        if cosine < MIN_RELEVANCE and not share:
+            return None
+        return cosine + WORDS_WEIGHT * share
+
+
+def search_for(readings: PassageReadings, query: object) -> _Search | None:
+    """A search from marketing's words (None: no search, rank by impact alone)."""
+    if query is None or (isinstance(query, str) and not query.strip()):
+        return None
+    if not isinstance(query, str) or len(query) > MAX_QUERY_CHARS:
+        raise InvalidInput(f"a search is text of at most {MAX_QUERY_CHARS} characters",
+                           code="invalid_query")
+    return _Search(readings.encode(query.strip()), frozenset(_WORD.findall(_folded(query))))
+
+
 def find_candidates(session: Session, readings: PassageReadings, filters: Filters,
-                    limit: int = LIMIT) -> list[StoryCandidate]:
+                    query: object = None, limit: int = LIMIT) -> list[StoryCandidate]:
     """The best passages for a story among the closed conversations that match filters, at
-    most one per conversation (its best), best first."""
+    most one per conversation (its best), best first. With a search (query): every customer
+    passage close to it in meaning or sharing its words, impact still counting."""
+    search = search_for(readings, query)
     rows = session.execute(_query(filters)).all()
     read = readings.of([(row.id, row.body) for row in rows])
     best: dict[int, StoryCandidate] = {}
     for row in rows:
         reading = read[row.id]
-        if reading.score < MIN_MEANING:
-            continue
         stars, consent = row.stars, row[6]
+        score = rank_score(reading.score, stars, consent)
+        if search is None and reading.score <= MIN_MEANING:
+            continue
+        if search is not None:
+            relevance = search.relevance(row.body, reading.vector)
+            if relevance is None:
+                continue
+            score = relevance + IMPACT_WEIGHT * score
         candidate = StoryCandidate(
             row.conversation_id, row.seq, row.body, reading.start, reading.end,
-            round(reading.score, 4), round(rank_score(reading.score, stars, consent), 4),
+            round(reading.score, 4), round(score, 4),
             row.employee_id, stars, consent, row[7], row.closed_at)
         kept = best.get(row.conversation_id)
         if kept is None or candidate.score > kept.score:

@@ -10,8 +10,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from embeddings.language import shared_detector
 from embeddings.multilingual import make_encoder
 from matchmaker.db import make_engine, make_one_statement, make_statement, make_transaction
+from matchmaker.impact import ImpactReader
 from matchmaker.models import utcnow
 from matchmaker.ports import Encoder, LanguageDetector, LexicalIndex, ProfileIndex
+from matchmaker.story_finder import PassageReadings
 from matchmaker.values import Policy
 
 from . import (
@@ -30,6 +32,7 @@ from . import (
     marketing,
     pages,
     snippets,
+    story_search,
     team,
 )
 from .config import INSTANCE_DIR, load_settings
@@ -96,6 +99,7 @@ def create_app(
                       mail_enabled=bool(settings.smtp_host), mail_delay_s=settings.mail_delay),
         socketio=socketio,
         clock=clock,
+        story_readings=PassageReadings(ImpactReader(encoder)),
     )
     mail.init_app(app, settings)
     limits.init_app(app, settings)
@@ -111,6 +115,8 @@ def create_app(
     app.register_blueprint(snippets.bp)
     app.register_blueprint(snippets.console_bp)
     app.register_blueprint(team.bp)  # the team page, /api/team and "My public profile"
+    app.register_blueprint(story_search.bp)  # marketing's story candidates
+    app.register_blueprint(story_search.api_bp)
     app.cli.add_command(cli.init_db)
     app.cli.add_command(cli.seed_demo)
     app.cli.add_command(cli.create_employee)

@@ -17,6 +17,7 @@ from matchmaker.db import Statement, Transaction
 from matchmaker.ports import CpuRunner, Encoder, LanguageDetector, LexicalIndex, ProfileIndex
 from matchmaker.routing import Matcher, Weights
 from matchmaker.snippet_search import SnippetIndex
+from matchmaker.story_finder import PassageReadings
 from matchmaker.values import Policy
 
 from .config import Settings
@@ -39,6 +40,8 @@ class Services:
     consoles: set[str] = field(default_factory=set)  # this process's console connections (sids)
     # The snippets' words and vectors (a cache of the database, one per process).
     snippets: SnippetIndex = field(default_factory=lambda: SnippetIndex(BM25Index))
+    # Customer passages read for proof stories (matchmaker/story_finder.py; kept by message id).
+    story_readings: PassageReadings | None = None
 
 
 def services() -> Services:

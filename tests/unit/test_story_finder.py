@@ -2,6 +2,7 @@
 shared words), the labelled-set figures, and the search over closed conversations with its
 filters, rating and consent."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -71,18 +72,21 @@ def test_evaluation_reports_every_language_apart():
 
 @pytest.fixture
 def readings():
-    return story_finder.PassageReadings(impact.ImpactReader(HashingEncoder()))
+    # Wide enough that no two words of these tests share a bucket (a collision reads as meaning).
+    return story_finder.PassageReadings(impact.ImpactReader(HashingEncoder(1 << 16)))
 
 
 @pytest.fixture
 def chats(tx, clock, staff):
     """Builds conversations: chat(lines, status=, stars=, consent=, employee=, language=,
     closed_days_ago=) → conversation id."""
+    visitors = itertools.count(1)
+
     def chat(lines, *, status="closed", stars=None, consent=None, employee="dev@example.test",
              language="en", closed_days_ago=1):
         now = clock()
         with tx() as session:
-            customer = Customer(visitor_id=f"v{len(lines)}-{now.timestamp()}-{stars}-{consent}")
+            customer = Customer(visitor_id=f"visitor-{next(visitors)}")
             session.add(customer)
             session.flush()
             conv = Conversation(customer_id=customer.id, status=status, question=lines[0][1],
@@ -176,3 +180,28 @@ def test_each_passage_is_read_once_across_searches(tx, chats):
     calls = len(encoder.calls)
     find(tx, readings)
     assert len(encoder.calls) == calls
+
+
+def test_a_search_finds_passages_by_meaning_and_words_and_drops_the_rest(tx, readings, chats):
+    reconciliation = chats([("customer", "Reconciliation takes minutes now instead of days.")])
+    chats([("customer", SAVED)])
+    with tx() as session:
+        found = story_finder.find_candidates(session, readings, story_finder.Filters(),
+                                             query="réconciliation")
+    assert [c.conversation_id for c in found] == [reconciliation]
+
+
+def test_among_passages_as_close_to_the_search_impact_ranks_first(tx, readings, chats):
+    question = chats([("customer", "Does the invoice export work with Excel?")])
+    outcome = chats([("customer", "The invoice export saved us hours.")])
+    with tx() as session:
+        found = story_finder.find_candidates(session, readings, story_finder.Filters(),
+                                             query="invoice export")
+    assert [c.conversation_id for c in found] == [outcome, question]
+
+
+@pytest.mark.parametrize("query", [42, "x" * 301])
+def test_a_search_that_is_not_short_text_is_refused(tx, readings, query):
+    with tx() as session, pytest.raises(InvalidInput) as refused:
+        story_finder.find_candidates(session, readings, story_finder.Filters(), query=query)
+    assert refused.value.code == "invalid_query"
