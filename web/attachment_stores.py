@@ -1,0 +1,88 @@
+"""Where attachments' bytes live (matchmaker.ports.AttachmentStore): a folder on local disk by
+default (under the instance folder), or an S3-compatible bucket when one is configured."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from .config import INSTANCE_DIR, Settings
+
+_KEY = re.compile(r"^[0-9]+/[A-Za-z0-9_-]+\.[a-z]{3,4}$")  # what matchmaker.attachments mints
+
+
+def _checked(key: str) -> str:
+    """A key as the domain makes them; anything else (a path, ..) is refused."""
+    if not _KEY.match(key):
+        raise ValueError(f"not an attachment key: {key!r}")
+    return key
+
+
+class DiskStore:
+    """Files in a folder: one sub-folder per conversation, written atomically."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Write to a temporary file, then rename: a reader never sees half a file."""
+        path = self.root / _checked(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def get(self, key: str) -> bytes:
+        try:
+            return (self.root / _checked(key)).read_bytes()
+        except FileNotFoundError:
+            raise KeyError(key) from None
+
+    def delete(self, key: str) -> None:
+        (self.root / _checked(key)).unlink(missing_ok=True)
+
+
+class S3Store:
+    """Objects in an S3-compatible bucket (AWS, MinIO, Ceph…), through boto3. Credentials come
+    the usual AWS way (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, an instance role)."""
+
+    def __init__(self, bucket: str, *, endpoint_url: str | None = None,
+                 region: str | None = None, prefix: str = "", client=None):
+        import boto3  # only when S3 is configured
+
+        self.bucket, self.prefix = bucket, prefix
+        self.client = client or boto3.client("s3", endpoint_url=endpoint_url or None,
+                                             region_name=region or None)
+
+    def _name(self, key: str) -> str:
+        return self.prefix + _checked(key)
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self._name(key), Body=data,
+                               ContentType=content_type)
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._name(key))["Body"].read()
+        except self.client.exceptions.NoSuchKey:
+            raise KeyError(key) from None
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._name(key))  # absent: no error
+
+
+def make_store(settings: Settings) -> DiskStore | S3Store:
+    """The store the settings name: S3 when a bucket is set, else the disk folder."""
+    if settings.attachments_s3_bucket:
+        return S3Store(settings.attachments_s3_bucket,
+                       endpoint_url=settings.attachments_s3_endpoint_url,
+                       region=settings.attachments_s3_region,
+                       prefix=settings.attachments_s3_prefix)
+    return DiskStore(Path(settings.attachments_dir or INSTANCE_DIR / "attachments"))
