@@ -17,14 +17,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@
 
 # The browser's libraries, pinned in frontend/package.json; marked and DOMPurify as ES modules
-# (web/static/richtext.js imports them), so the CSP stays script-src 'self'.
-VENDOR := web/static/vendor/socket.io.min.js web/static/vendor/marked.esm.js web/static/vendor/purify.es.mjs
+# (web/static/richtext.js imports them), Chart.js as its one-file build (the marketing
+# overview), so the CSP stays script-src 'self'.
+VENDOR := web/static/vendor/socket.io.min.js web/static/vendor/marked.esm.js web/static/vendor/purify.es.mjs \
+	web/static/vendor/chart.umd.min.js
 $(VENDOR) &: frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --silent
 	mkdir -p web/static/vendor
 	cp frontend/node_modules/socket.io-client/dist/socket.io.min.js web/static/vendor/
 	cp frontend/node_modules/marked/lib/marked.esm.js web/static/vendor/
 	cp frontend/node_modules/dompurify/dist/purify.es.mjs web/static/vendor/
+	cp frontend/node_modules/chart.js/dist/chart.umd.min.js web/static/vendor/
 
 # The staff pages' and mails' catalogs: web/translations/*/LC_MESSAGES/messages.po (the source,
 # kept with `pybabel extract -F babel.cfg -k _l -o web/translations/messages.pot . && pybabel

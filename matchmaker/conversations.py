@@ -8,14 +8,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Integer, bindparam, or_, select, true, update
+from sqlalchemy import Connection, Integer, String, bindparam, cast, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from . import outbox, signins
+from . import outbox, participants, signins
 from .db import DriverConnection
 from .errors import (
     ConversationClosed,
@@ -37,6 +37,7 @@ from .models import (
     Customer,
     Employee,
     Message,
+    Participant,
 )
 from .offers import withdraw_open_offer
 from .values import Match, Policy
@@ -156,8 +157,9 @@ def conversation_by_token(session: Session, conversation_id: object, token: obje
 def conversation_for_employee(
     session: Session, conversation_id: object, employee: Employee
 ) -> Conversation:
-    """A conversation the employee may see: assigned to them, offered to them right now,
-    waiting in the general queue, or one they had before it moved on (read-only then).
+    """A conversation the employee may see: assigned to them, invited into it (now or before),
+    offered to them right now, waiting in the general queue, or one they had before it moved
+    on (read-only then).
     (Marketing and admins read transcripts in their console.)"""
     conversation = session.get(Conversation, clean_id(conversation_id, "conversation_id"))
     if conversation is None:
@@ -167,7 +169,8 @@ def conversation_for_employee(
                       for offer in conversation.offers)
     had_it = any(offer.employee_id == employee.id and offer.outcome == "accepted"
                  for offer in conversation.offers)
-    if not (in_general_queue or offered_now or had_it or conversation.employee_id == employee.id):
+    if not (in_general_queue or offered_now or had_it or conversation.employee_id == employee.id
+            or participants.was_in(session, conversation.id, employee.id)):
         raise NotFound("no such conversation")
     return conversation
 
@@ -198,10 +201,12 @@ def append_message(
     return message, True
 
 
-def said(conversation: Conversation, message: Message) -> Said:
-    """The event for a stored message."""
+def said(conversation: Conversation, message: Message, invited: tuple[int, ...] = (),
+         author: Employee | None = None) -> Said:
+    """The event for a stored message (invited: the colleagues in it beside its employee)."""
     return Said(conversation.id, message.seq, message.author, message.body, message.client_id,
-                message.created_at, conversation.employee_id)
+                message.created_at, conversation.employee_id, invited,
+                author.id if author else None, author.name if author else None)
 
 
 def _said_input(body: object, client_id: object, policy: Policy) -> str:
@@ -225,7 +230,9 @@ def say_at_once(
     client_id seen before, an ended sign-in) — say() decides those, with the same outcome.
 
     The rules are say()'s: a customer writes in any conversation not closed; an employee in
-    one assigned to them that is active or offline, while their sign-in is open (signin_id)."""
+    one assigned to them (or they were invited into) that is active or offline, while their
+    sign-in is open (signin_id). The row also names the colleagues invited in (who hear of the
+    message too) and the writer, so nobody needs another query to send it."""
     text = _said_input(body, client_id, policy)
     writer = "customer" if employee_id is None else "employee"
     statement = _statement(connection.dialect.name, writer, policy.mail_enabled,
@@ -235,7 +242,9 @@ def say_at_once(
         "p_body": text, "p_client_id": client_id, "p_created_at": now, "p_signin_id": signin_id})
     if row is None:
         return None
-    return Said(conversation_id, row.seq, author, text, client_id, now, row.employee_id)
+    invited = tuple(int(i) for i in (row.participants or "").split(",") if i)
+    return Said(conversation_id, row.seq, author, text, client_id, now, row.employee_id,
+                tuple(sorted(set(invited) - {row.employee_id})), employee_id, row.author_name)
 
 
 @functools.cache
@@ -249,7 +258,8 @@ def _statement(dialect: str, writer: str, mail: bool, signin: bool):
         rule.append(conversations.c.status != Status.CLOSED.value)
     else:
         employee_id = bindparam("p_employee_id", type_=conversations.c.employee_id.type)
-        rule += [conversations.c.employee_id == employee_id,
+        rule += [or_(conversations.c.employee_id == employee_id,
+                     participants.open_clause(conversations.c.id, employee_id)),
                  # (OR, not IN: an IN list is expanded per execution, which the driver path
                  # does not do; see db.DriverConnection)
                  or_(*(conversations.c.status == s.value for s in EMPLOYEE_WRITES))]
@@ -262,6 +272,19 @@ def _statement(dialect: str, writer: str, mail: bool, signin: bool):
     if dialect == "postgresql":
         return _one_statement(rule, values)
     return _two_statements(rule, values)
+
+
+def _audience(dialect: str, conversation_id):
+    """Scalar subqueries for the stored row: the invited colleagues in the conversation now
+    (their ids joined by commas) and the writing employee's name."""
+    aggregate = (func.string_agg(cast(Participant.employee_id, String), ",")
+                 if dialect == "postgresql" else func.group_concat(Participant.employee_id))
+    invited = select(aggregate.label("ids")).where(
+        Participant.conversation_id == conversation_id, Participant.left_at.is_(None))
+    name = select(Employee.name).where(
+        Employee.id == bindparam("p_employee_id", type_=Employee.id.type))
+    return (invited.scalar_subquery().label("participants"),
+            name.scalar_subquery().label("author_name"))
 
 
 def _one_statement(rule: list, values: dict):
@@ -279,7 +302,7 @@ def _one_statement(rule: list, values: dict):
         .returning(messages.c.conversation_id, messages.c.seq).cte("stored"))
     moved = (update(conversations).where(conversations.c.id == stored.c.conversation_id)
              .values(last_seq=stored.c.seq).cte("moved"))
-    return (select(locked.c.employee_id, stored.c.seq)
+    return (select(locked.c.employee_id, stored.c.seq, *_audience("postgresql", locked.c.id))
             .select_from(locked.outerjoin(stored, true())).add_cte(moved))
 
 
@@ -287,7 +310,8 @@ def _two_statements(rule: list, values: dict):
     """SQLite (its writers are serialised by the database lock): move the counter, insert."""
     conversations, messages = Conversation.__table__, Message.__table__
     move_on = (update(conversations).where(*rule).values(last_seq=conversations.c.last_seq + 1)
-               .returning(conversations.c.last_seq, conversations.c.employee_id))
+               .returning(conversations.c.last_seq, conversations.c.employee_id,
+                          *_audience("sqlite", conversations.c.id)))
     insert_it = (sqlite_insert(messages).values(
         conversation_id=bindparam("p_conversation_id"), seq=bindparam("p_seq"), **values)
         .on_conflict_do_nothing().returning(messages.c.seq))
@@ -307,21 +331,24 @@ def _store(connection: Connection, statement, params: dict):
         if not stored:
             step.rollback()
             return None
-    return _Stored(moved.last_seq, moved.employee_id)
+    return _Stored(moved.last_seq, moved.employee_id, moved.participants, moved.author_name)
 
 
 @dataclass(frozen=True)
 class _Stored:
     seq: int
     employee_id: int | None
+    participants: str | None
+    author_name: str | None
 
 
 def say(
     session: Session, conversation: Conversation, author: str, body: object, client_id: object,
     policy: Policy, now: datetime, employee: Employee | None = None,
 ) -> tuple[Message, list[DomainEvent]]:
-    """A chat message from the customer or the assigned employee; the events are empty when
-    a resent client_id returned the message stored before."""
+    """A chat message from the customer or an employee in the conversation (its lead or an
+    invited colleague); the events are empty when a resent client_id returned the message
+    stored before."""
     text = _said_input(body, client_id, policy)
     lock_conversation(session, conversation.id)
     if conversation.status == Status.CLOSED:
@@ -329,7 +356,7 @@ def say(
     events: list[DomainEvent] = []
     if employee is not None:
         events += _claim_from_general_queue(session, conversation, employee, now)
-        if conversation.employee_id != employee.id:
+        if not participants.is_in(session, conversation, employee.id):
             raise Forbidden("only the assigned colleague can write here")
         if conversation.status not in EMPLOYEE_WRITES:
             raise Forbidden("accept the offer before writing")
@@ -339,7 +366,8 @@ def say(
         return message, []
     if employee is not None:
         outbox.note_reply(session, conversation, message, policy, now)
-    return message, [*events, said(conversation, message)]
+    invited = tuple(participants.current_ids(session, conversation.id))
+    return message, [*events, said(conversation, message, invited, employee)]
 
 
 def _claim_from_general_queue(session: Session, conversation: Conversation, employee: Employee,
@@ -353,14 +381,19 @@ def _claim_from_general_queue(session: Session, conversation: Conversation, empl
     return [Claimed(conversation.id, employee.id)]
 
 
-def typing_recipient(conversation: Conversation, employee: Employee | None) -> int | None:
-    """Who sees a typing indicator: the customer (their conversation id) when its employee
-    types, the assigned employee (their id) when the customer types; None: nobody."""
+def typing_audience(session: Session, conversation: Conversation, employee: Employee | None
+                    ) -> tuple[int | None, tuple[int, ...]]:
+    """Who sees a typing indicator: (the customer's conversation id, or None; the employees in
+    it). The customer types: every employee in it. An employee in it types: the customer and
+    the colleagues beside them. Anyone else, or a conversation not live: nobody."""
     if conversation.status not in (Status.ACTIVE, Status.OFFLINE) or conversation.employee_id is None:
-        return None
+        return None, ()
+    inside = participants.everyone(session, conversation)
     if employee is None:
-        return conversation.employee_id
-    return conversation.id if conversation.employee_id == employee.id else None
+        return None, inside
+    if employee.id not in inside:
+        return None, ()
+    return conversation.id, tuple(i for i in inside if i != employee.id)
 
 
 def messages_after(session: Session, conversation_id: int, seq: object,
@@ -375,10 +408,10 @@ def messages_after(session: Session, conversation_id: int, seq: object,
 
 def readable_until(session: Session, conversation: Conversation, employee: Employee) -> int | None:
     """The last message an employee may read: all of them (None) while the conversation is
-    theirs, offered to them or in the general queue; up to when it moved on if they only had it
-    before: they left it, or handed it over (what the customer says to the next colleague is
-    not theirs to read)."""
-    if conversation.employee_id == employee.id or (
+    theirs, they are invited into it, it is offered to them or in the general queue; up to when
+    it moved on if they only had it before: they left it, or handed it over (what the customer
+    says to the next colleague is not theirs to read)."""
+    if participants.is_in(session, conversation, employee.id) or (
             conversation.status == Status.OFFLINE and conversation.employee_id is None) or any(
             o.employee_id == employee.id and o.outcome is None for o in conversation.offers):
         return None
@@ -394,12 +427,19 @@ def close_conversation(
 ) -> list[DomainEvent]:
     """End the conversation (idempotent); an offer still open is withdrawn.
 
-    Without employee the customer closes it; an employee may close only what is theirs."""
+    Without employee the customer closes it, for everyone in it; an employee may close only
+    what is theirs: while a colleague stays in it, their close means they leave."""
     lock_conversation(session, conversation.id)
-    if employee is not None and conversation.employee_id != employee.id:
+    if employee is not None and not participants.is_in(session, conversation, employee.id):
+        if participants.has_left(session, conversation.id, employee.id):
+            return []  # they left it (or were in it when it closed): a second close is a no-op
         raise Forbidden("only the assigned colleague can close this conversation")
     if conversation.status == Status.CLOSED:
         return []
+    if employee is not None:
+        stepped_out = participants.step_out(session, conversation, employee.id, "closed", now)
+        if stepped_out:
+            return stepped_out
     by = "customer" if employee is None else "employee"
     withdrawn = withdraw_open_offer(session, conversation, now)
     withdrawn += withdraw_for_closing(session, conversation, now)  # a handover still waiting
@@ -407,8 +447,9 @@ def close_conversation(
          employee_id=employee.id if employee else None)
     conversation.closed_at = now
     conversation.closed_by = by
+    invited = participants.end_all(session, conversation, now)
     session.flush()
-    return [*withdrawn, Closed(conversation.id, by, conversation.employee_id)]
+    return [*withdrawn, Closed(conversation.id, by, conversation.employee_id, invited)]
 
 
 def leave_email(session: Session, conversation: Conversation, email: object, name: object) -> None:

@@ -77,3 +77,9 @@ class ColleagueUnavailable(Conflict):
     colleague_away, colleague_at_capacity, colleague_outside_working_hours, colleague_inactive."""
 
     code = "colleague_unavailable"
+
+
+class Gone(MatchmakerError):
+    """It was there, and is no longer to be had this way (an expired link)."""
+
+    code = "gone"

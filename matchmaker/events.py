@@ -52,6 +52,19 @@ class Claimed:
 
 
 @dataclass(frozen=True)
+class AttachmentInfo:
+    """What anyone who may read a message sees of the file it carries (matchmaker/attachments)."""
+
+    id: int
+    conversation_id: int
+    name: str
+    content_type: str
+    byte_size: int
+    width: int | None
+    height: int | None
+
+
+@dataclass(frozen=True)
 class Said:
     """A stored message (the ack and this event carry the same fields)."""
 
@@ -62,6 +75,11 @@ class Said:
     client_id: str | None
     at: datetime
     employee_id: int | None  # the conversation's employee, who hears of it
+    # Colleagues invited in beside them, who hear of it too (matchmaker/participants.py).
+    participants: tuple[int, ...] = ()
+    author_id: int | None = None  # the employee who wrote it (None: the customer)
+    author_name: str | None = None
+    attachment: AttachmentInfo | None = None  # a message that carries a file (attachments.py)
 
 
 @dataclass(frozen=True)
@@ -69,6 +87,7 @@ class Closed:
     conversation_id: int
     by: str  # customer | employee
     employee_id: int | None
+    participants: tuple[int, ...] = ()  # colleagues who were in it beside employee_id
 
 
 @dataclass(frozen=True)
@@ -149,7 +168,29 @@ class HandoverFailed:
     outcome: str  # declined | expired | cancelled | conversation_closed
 
 
+@dataclass(frozen=True)
+class ParticipantJoined:
+    """An invited colleague joined the conversation beside whoever holds it."""
+
+    conversation_id: int
+    handover_id: int
+    employee_id: int  # who joined
+    invited_by: int | None
+
+
+@dataclass(frozen=True)
+class ParticipantLeft:
+    """A colleague stepped out of a conversation others stay in (left, closed it, or their
+    console is gone); lead: who holds it now (it may have passed to the longest present)."""
+
+    conversation_id: int
+    employee_id: int
+    reason: str  # left | closed | gone | presence_lapsed
+    lead_id: int | None
+    remaining: tuple[int, ...]  # every employee still in it, the lead first
+
+
 DomainEvent = (Offered | OfferClosed | Queued | Accepted | Claimed | Said | Closed | EmployeeLeft
                | CustomerPresence | Noted
                | HandoverOffered | HandoverInviteClosed | HandoverAnswered | HandedOver
-               | HandoverFailed)
+               | HandoverFailed | ParticipantJoined | ParticipantLeft)

@@ -12,6 +12,7 @@ from .conversations import answered
 from .errors import Conflict, InvalidInput
 from .lifecycle import Status, record
 from .models import ConsentDecision, Conversation, ConversationEvent, Rating
+from .stories import consent as story_consent
 
 # The question the widget shows for each scope, in each language the widget speaks; the server
 # decides the words and records the exact text with every decision, so what a customer agreed to
@@ -102,6 +103,10 @@ def decide_consent(
     wording, spoken = _wording(scope, conversation.language)
     decision = ConsentDecision(granted=granted, scope=scope, wording=wording, language=spoken,
                                source=source, decided_at=now)
+    before = story_consent.covered_quotes(session, conversation.id)
     conversation.consents.append(decision)
+    session.flush()
+    # A no to the whole conversation takes back its quotes: their stories are withdrawn now.
+    story_consent.withdraw_revoked(session, conversation.id, before, now)
     session.flush()
     return decision

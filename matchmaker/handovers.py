@@ -35,6 +35,7 @@ from .inputs import clean_id
 from .lifecycle import Status, record
 from .locks import lock_conversation, lock_employee
 from .models import Conversation, Employee, Handover, HandoverInvite, Message, Presence
+from .participants import HAND_OVER, INVITE, PURPOSES, check_may_invite, everyone, join, open_clause
 from .presence import live_clause, loads, unavailability
 from .values import Match, Policy
 
@@ -91,13 +92,17 @@ def rank_colleagues(session: Session, matcher: Matcher, text: str, language: str
 
 
 def _live_chat(session: Session, conversation_id: object, employee: Employee,
-               lock: bool = True) -> Conversation:
-    """The requester's own active conversation (locked, unless only read); else why not."""
+               lock: bool = True, purpose: str = HAND_OVER) -> Conversation:
+    """The requester's own active conversation (locked, unless only read); else why not. An
+    invite may come from anyone in it (participants.check_may_invite)."""
     conversation_id = clean_id(conversation_id, "conversation_id")
     conversation = (lock_conversation(session, conversation_id) if lock
                     else session.get(Conversation, conversation_id))
     if conversation is None:
         raise NotFound("no such conversation")
+    if purpose == INVITE:
+        check_may_invite(session, conversation, employee, [])
+        return conversation
     if conversation.employee_id != employee.id:
         raise Forbidden("only the colleague who has this conversation can hand it over")
     if conversation.status == Status.CLOSED:
@@ -108,26 +113,28 @@ def _live_chat(session: Session, conversation_id: object, employee: Employee,
 
 
 def handover_text(session: Session, conversation_id: object, employee: Employee,
-                  policy: Policy) -> str:
+                  policy: Policy, purpose: str = HAND_OVER) -> str:
     """What the requester's live chat is about so far (conversation_text), read without a lock:
     the caller reads it (matcher.read) before the transaction that suggests or requests, so no
     lock is held while the encoder works."""
-    conversation = _live_chat(session, conversation_id, employee, lock=False)
+    conversation = _live_chat(session, conversation_id, employee, lock=False, purpose=purpose)
     return conversation_text(session, conversation, policy.max_question_chars)
 
 
 def suggest_colleagues(session: Session, matcher: Matcher, conversation_id: object,
                        employee: Employee, policy: Policy, now: datetime,
-                       count: int = SUGGESTIONS, reading: Reading | None = None
-                       ) -> list[Suggestion]:
-    """The colleagues best placed to take over this conversation who can take it now (signed
-    in, available, under capacity, in working hours when that rule is on), best first. Only
-    reads: nothing is locked. reading: handover_text as matcher.read read it."""
-    conversation = _live_chat(session, conversation_id, employee, lock=False)
+                       count: int = SUGGESTIONS, reading: Reading | None = None,
+                       purpose: str = HAND_OVER) -> list[Suggestion]:
+    """The colleagues best placed to take over (or join) this conversation who can take it now
+    (signed in, available, under capacity, in working hours when that rule is on, not in it
+    already), best first. Only reads: nothing is locked. reading: handover_text as matcher.read
+    read it."""
+    conversation = _live_chat(session, conversation_id, employee, lock=False, purpose=purpose)
     online = set(session.scalars(select(Presence.employee_id).where(
         live_clause(Presence, now, policy.presence_ttl_s))))
+    inside = {employee.id, *everyone(session, conversation)}
     people = list(session.scalars(select(Employee).where(
-        Employee.id.in_(online - {employee.id}), Employee.active.is_(True),
+        Employee.id.in_(online - inside), Employee.active.is_(True),
         Employee.available.is_(True))))
     reasons = unavailability(session, people, now, policy)
     free = {p.id: p for p in people if reasons[p.id] is None}
@@ -143,14 +150,22 @@ def suggest_colleagues(session: Session, matcher: Matcher, conversation_id: obje
 
 def request_handover(session: Session, matcher: Matcher, conversation_id: object,
                      employee: Employee, colleague_ids: object, note: object, policy: Policy,
-                     now: datetime, reading: Reading | None = None
+                     now: datetime, reading: Reading | None = None, purpose: str = HAND_OVER
                      ) -> tuple[Handover, list[DomainEvent]]:
     """Ask one colleague, or up to MAX_COLLEAGUES at once, to take over the requester's live
-    chat. Each must be able to take it now (else ColleagueUnavailable, the code saying why).
-    reading: handover_text as matcher.read read it (else it is read here, under the lock)."""
+    chat (purpose invite: to join it). Each must be able to take it now (else
+    ColleagueUnavailable, the code saying why). reading: handover_text as matcher.read read it
+    (else it is read here, under the lock)."""
+    if purpose not in PURPOSES:
+        raise InvalidInput("purpose is hand_over or invite", code="invalid_payload")
     chosen = _colleague_ids(colleague_ids, employee.id)
     note = _note(note)
-    conversation = _live_chat(session, conversation_id, employee)
+    conversation = _live_chat(session, conversation_id, employee, purpose=purpose)
+    if purpose == INVITE:
+        check_may_invite(session, conversation, employee, chosen)
+    elif set(chosen) & set(everyone(session, conversation)):  # invited in already: not twice
+        raise InvalidInput("this colleague is in the conversation already",
+                           code="already_in_conversation")
     if session.scalar(select(Handover.id).where(Handover.conversation_id == conversation.id,
                                                 Handover.outcome.is_(None))) is not None:
         raise HandoverPending("this conversation already has a handover waiting")
@@ -170,15 +185,17 @@ def request_handover(session: Session, matcher: Matcher, conversation_id: object
         reading=reading)}
     handover = Handover(conversation_id=conversation.id, from_employee_id=employee.id,
                         requested_at=now, expires_at=now + timedelta(seconds=policy.offer_timeout_s),
-                        note=note, invites=[HandoverInvite(employee_id=c.id, reason=why.get(c.id, ""))
-                                            for c in colleagues])
+                        note=note, purpose=purpose,
+                        invites=[HandoverInvite(employee_id=c.id, reason=why.get(c.id, ""))
+                                 for c in colleagues])
     try:
         with session.begin_nested():
             session.add(handover)
     except IntegrityError:
         raise HandoverPending("this conversation already has a handover waiting") from None
     record(session, conversation, "handover_requested", now, actor="employee",
-           employee_id=employee.id, detail={"handover_id": handover.id, "to": chosen})
+           employee_id=employee.id,
+           detail={"handover_id": handover.id, "to": chosen, "purpose": purpose})
     session.flush()
     return handover, [HandoverOffered(conversation.id, handover.id, c) for c in chosen]
 
@@ -250,7 +267,7 @@ def accept_handover(session: Session, handover_id: object, employee: Employee, p
     if _close_invites(session, handover, "accepted", now, only=employee.id) != [employee.id] or (
             handover.expires_at <= now):
         raise HandoverNotOpen("this handover was already answered, withdrawn or has expired")
-    if conversation.status != Status.ACTIVE or conversation.employee_id != handover.from_employee_id:
+    if _moved_on(session, conversation, handover) or employee.id in everyone(session, conversation):
         raise HandoverNotOpen("this conversation has moved on")
     if loads(session, [employee.id])[employee.id] >= employee.capacity:
         raise ColleagueUnavailable("you are at capacity: close a chat first",
@@ -258,6 +275,10 @@ def accept_handover(session: Session, handover_id: object, employee: Employee, p
     if not _end(session, handover, "accepted", now, to_employee_id=employee.id):
         raise HandoverNotOpen("another colleague took this conversation first")
     withdrawn = _close_invites(session, handover, "withdrawn", now)
+    closed = [HandoverInviteClosed(conversation.id, handover.id, eid, "withdrawn")
+              for eid in withdrawn]
+    if handover.purpose == INVITE:
+        return conversation, [*closed, *join(session, conversation, handover, invite, now)]
     conversation.employee_id = employee.id
     record(session, conversation, "handed_over", now, actor="employee",
            employee_id=handover.from_employee_id,
@@ -265,8 +286,7 @@ def accept_handover(session: Session, handover_id: object, employee: Employee, p
                    "seq": conversation.last_seq})
     session.flush()
     return conversation, [
-        *[HandoverInviteClosed(conversation.id, handover.id, eid, "withdrawn") for eid in withdrawn],
-        HandedOver(conversation.id, handover.id, handover.from_employee_id, employee.id)]
+        *closed, HandedOver(conversation.id, handover.id, handover.from_employee_id, employee.id)]
 
 
 def decline_handover(session: Session, handover_id: object, employee: Employee, now: datetime
@@ -329,7 +349,9 @@ def due_handover_ids(session: Session, now: datetime) -> list[int]:
     moved_on = select(Conversation.id).where(
         Conversation.id == Handover.conversation_id,
         (Conversation.status != Status.ACTIVE.value)
-        | (Conversation.employee_id.is_distinct_from(Handover.from_employee_id)))
+        | (Conversation.employee_id.is_distinct_from(Handover.from_employee_id)
+           & ~((Handover.purpose == INVITE)
+               & open_clause(Conversation.id, Handover.from_employee_id))))
     return list(session.scalars(select(Handover.id).where(
         Handover.outcome.is_(None), (Handover.expires_at <= now) | moved_on.exists())
         .order_by(Handover.expires_at, Handover.id)))
@@ -349,11 +371,21 @@ def expire_due(session: Session, handover_id: int, policy: Policy, now: datetime
         return []
     if conversation.status == Status.CLOSED:
         return _fail(session, conversation, handover, "conversation_closed", now)
-    if conversation.status != Status.ACTIVE or conversation.employee_id != handover.from_employee_id:
+    if _moved_on(session, conversation, handover):
         return _fail(session, conversation, handover, "moved_on", now)
     if handover.expires_at > now:
         return []
     return _fail(session, conversation, handover, "expired", now)
+
+
+def _moved_on(session: Session, conversation: Conversation, handover: Handover) -> bool:
+    """The conversation is no longer live, or its asker no longer holds it (an invite: is no
+    longer in it)."""
+    if conversation.status != Status.ACTIVE:
+        return True
+    if handover.purpose == INVITE:
+        return handover.from_employee_id not in everyone(session, conversation)
+    return conversation.employee_id != handover.from_employee_id
 
 
 def withdraw_for_closing(session: Session, conversation: Conversation, now: datetime

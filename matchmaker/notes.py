@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import participants
 from .conversations import conversation_for_employee, readable_until
 from .errors import Forbidden, InvalidInput, NotFound
 from .events import Noted
@@ -28,10 +29,11 @@ from .values import Policy
 TRANSCRIPT_ACCESS = ("marketing", "admin")
 
 
-def may_write(conversation: Conversation, employee: Employee) -> bool:
-    """The colleague who holds the conversation (open or closed), or staff who read every
-    transcript."""
-    return conversation.employee_id == employee.id or employee.access in TRANSCRIPT_ACCESS
+def may_write(conversation: Conversation, employee: Employee, invited: Iterable[int] = ()) -> bool:
+    """The colleague who holds the conversation (open or closed), a colleague invited into it
+    and still there (invited: participants.current_ids), or staff who read every transcript."""
+    return (conversation.employee_id == employee.id or employee.id in invited
+            or employee.access in TRANSCRIPT_ACCESS)
 
 
 def add_note(
@@ -46,7 +48,8 @@ def add_note(
     conversation = lock_conversation(session, clean_id(conversation_id, "conversation_id"))
     if conversation is None:
         raise NotFound("no such conversation")
-    if not may_write(conversation, employee):
+    invited = participants.current_ids(session, conversation.id)
+    if not may_write(conversation, employee, invited):
         conversation_for_employee(session, conversation.id, employee)  # NotFound: not theirs to see
         raise Forbidden("only the colleague who has this conversation can write notes in it")
     existing = session.scalar(select(Note).where(Note.conversation_id == conversation.id,
@@ -59,13 +62,16 @@ def add_note(
                 client_id=client_id, after_seq=conversation.last_seq, created_at=now)
     session.add(note)
     session.flush()
-    return note, [Noted(conversation.id, note.id, recipients(conversation, note))]
+    return note, [Noted(conversation.id, note.id, recipients(conversation, note, invited))]
 
 
-def recipients(conversation: Conversation, note: Note) -> tuple[int, ...]:
-    """The staff who hear of a new note right away: whoever has the conversation and the
-    note's writer (every console tab of theirs). Never the customer."""
-    return tuple(sorted({i for i in (conversation.employee_id, note.employee_id) if i is not None}))
+def recipients(conversation: Conversation, note: Note, invited: Iterable[int] = ()
+               ) -> tuple[int, ...]:
+    """The staff who hear of a new note right away: whoever has the conversation, the
+    colleagues invited into it and still there, and the note's writer (every console tab of
+    theirs). Never the customer."""
+    return tuple(sorted({i for i in (conversation.employee_id, note.employee_id, *invited)
+                         if i is not None}))
 
 
 def _in_order(session: Session, query) -> list[Note]:

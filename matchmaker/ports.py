@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -115,4 +116,49 @@ class CpuRunner(Protocol):
     thread pool so that an event loop goes on serving every other client meanwhile."""
 
     def __call__(self, fn: Callable[..., T], /, *args: Any) -> T:
+        ...
+
+
+class NameFinder(Protocol):
+    """Where person names are in a text (a named-entity model, a first-name list): character
+    ranges, in any order; the domain cleans and merges them."""
+
+    def find_names(self, text: str, language: str) -> list[tuple[int, int]]:
+        """(start, end) of each name found in text, written in language (ISO 639-1)."""
+        ...
+
+
+class AttachmentStore(Protocol):
+    """Where attachments' bytes live (local disk, an S3-compatible store), by a key the domain
+    chooses; the database keeps everything else."""
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Store these bytes under key (a key is never reused)."""
+        ...
+
+    def get(self, key: str) -> bytes:
+        """The bytes stored under key; KeyError when there are none."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Forget key's bytes (nothing stored under it is fine)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Inspected:
+    """A file as an inspector found it: its content type, the bytes to keep, an image's size."""
+
+    content_type: str
+    data: bytes
+    width: int | None = None
+    height: int | None = None
+
+
+class FileInspector(Protocol):
+    """Says what a file's bytes are (by their content, never by a name) and returns the bytes to
+    keep: images decoded and re-encoded without their metadata, other types as they are."""
+
+    def inspect(self, data: bytes) -> Inspected:
+        """What the bytes are; InvalidInput when they claim a type they do not decode as."""
         ...

@@ -12,7 +12,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import signins
-from .models import Conversation, Employee, Offer, Presence
+from .models import Conversation, Employee, Offer, Participant, Presence
 from .values import Policy
 
 
@@ -89,7 +89,15 @@ def online_ids(session: Session, employee_ids: list[int], now: datetime, ttl_s: 
 
 
 def loads(session: Session, employee_ids: list[int]) -> dict[int, int]:
-    """Current load per employee: active conversations plus open offers."""
+    """Current load per employee: active conversations (held, or invited into) plus open
+    offers."""
+    joined = session.execute(
+        select(Participant.employee_id, func.count())
+        .join(Conversation, Conversation.id == Participant.conversation_id)
+        .where(Participant.employee_id.in_(employee_ids), Participant.left_at.is_(None),
+               Conversation.status == "active")
+        .group_by(Participant.employee_id)
+    ).all()
     active = session.execute(
         select(Conversation.employee_id, func.count())
         .where(Conversation.employee_id.in_(employee_ids), Conversation.status == "active")
@@ -101,7 +109,7 @@ def loads(session: Session, employee_ids: list[int]) -> dict[int, int]:
         .group_by(Offer.employee_id)
     ).all()
     load = dict.fromkeys(employee_ids, 0)
-    for eid, count in [*active, *offered]:
+    for eid, count in [*active, *joined, *offered]:
         load[eid] += count
     return load
 

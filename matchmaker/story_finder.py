@@ -5,6 +5,7 @@ meaning ("customers who saved time on reconciliation")."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import unicodedata
@@ -20,6 +21,7 @@ from .errors import InvalidInput
 from .impact import ImpactReader, Reading
 from .lifecycle import Status
 from .models import ConsentDecision, Conversation, Employee, Message, Rating
+from .passage_marks import marks_of
 
 # What a rating and the consent state add to (or take from) a passage's meaning score, whose
 # useful range is about -0.1 to 0.25: a 5-star conversation lifts a passage past a slightly
@@ -28,6 +30,7 @@ from .models import ConsentDecision, Conversation, Employee, Message, Rating
 PER_STAR_ABOVE_THREE = 0.02
 CONSENT_GRANTED = 0.03
 CONSENT_REFUSED = -0.5
+MARKED = 1.0  # a passage marketing marked by hand comes before any the model found
 # At or below this meaning score a passage is not a candidate (closer to questions, problems
 # and small talk than to impact).
 MIN_MEANING = 0.0
@@ -79,15 +82,17 @@ class StoryCandidate:
     consent: bool | None  # the latest decision: None when never asked
     language: str
     closed_at: datetime | None
+    mark_id: int | None = None  # marked by hand: that mark, whose part is highlighted
 
 
 class PassageReadings:
-    """ImpactReader with the readings of messages kept by id (a stored message never changes),
-    so repeated searches read each passage once. Bounded; thread-safe."""
+    """ImpactReader with the readings of messages kept, by message id and text (an erased or
+    anonymised message reads anew, and its old reading is never returned), so repeated searches
+    read each passage once. Bounded; thread-safe."""
 
     def __init__(self, reader: ImpactReader, size: int = 50_000):
         self.reader, self.size = reader, size
-        self._kept: OrderedDict[int, Reading] = OrderedDict()
+        self._kept: OrderedDict[tuple[int, str], Reading] = OrderedDict()
         self._lock = threading.Lock()
 
     def encode(self, text: str) -> np.ndarray:
@@ -96,17 +101,23 @@ class PassageReadings:
 
     def of(self, messages: list[tuple[int, str]]) -> dict[int, Reading]:
         """The reading of each (message id, body)."""
+        keys = [(mid, _digest(body)) for mid, body in messages]
         with self._lock:
-            found = {mid: self._kept[mid] for mid, _ in messages if mid in self._kept}
-        missing = [(mid, body) for mid, body in messages if mid not in found]
+            found = {key[0]: self._kept[key] for key in keys if key in self._kept}
+        missing = [(key, body) for key, (mid, body) in zip(keys, messages, strict=True)
+                   if mid not in found]
         if missing:
             read = self.reader.read([body for _, body in missing])
             with self._lock:
-                for (mid, _), reading in zip(missing, read, strict=True):
-                    found[mid] = self._kept[mid] = reading
+                for (key, _), reading in zip(missing, read, strict=True):
+                    found[key[0]] = self._kept[key] = reading
                 while len(self._kept) > self.size:
                     self._kept.popitem(last=False)
         return found
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _latest_consent():
@@ -195,27 +206,30 @@ def search_for(readings: PassageReadings, query: object) -> _Search | None:
 def find_candidates(session: Session, readings: PassageReadings, filters: Filters,
                     query: object = None, limit: int = LIMIT) -> list[StoryCandidate]:
     """The best passages for a story among the closed conversations that match filters, at
-    most one per conversation (its best), best first. With a search (query): every customer
-    passage close to it in meaning or sharing its words, impact still counting."""
+    most one per conversation (its best), best first; passages marked by hand first of all.
+    With a search (query): every customer passage close to it in meaning or sharing its
+    words, impact and marks still counting."""
     search = search_for(readings, query)
     rows = session.execute(_query(filters)).all()
     read = readings.of([(row.id, row.body) for row in rows])
+    marks = marks_of(session, [row.id for row in rows])
     best: dict[int, StoryCandidate] = {}
     for row in rows:
-        reading = read[row.id]
+        reading, mark = read[row.id], marks.get(row.id)
         stars, consent = row.stars, row[6]
-        score = rank_score(reading.score, stars, consent)
-        if search is None and reading.score <= MIN_MEANING:
+        score = rank_score(reading.score, stars, consent) + (MARKED if mark else 0.0)
+        if search is None and reading.score <= MIN_MEANING and mark is None:
             continue
         if search is not None:
             relevance = search.relevance(row.body, reading.vector)
             if relevance is None:
                 continue
             score = relevance + IMPACT_WEIGHT * score
+        start, end = (mark.start, mark.end) if mark else (reading.start, reading.end)
         candidate = StoryCandidate(
-            row.conversation_id, row.seq, row.body, reading.start, reading.end,
+            row.conversation_id, row.seq, row.body, start, end,
             round(reading.score, 4), round(score, 4),
-            row.employee_id, stars, consent, row[7], row.closed_at)
+            row.employee_id, stars, consent, row[7], row.closed_at, mark.id if mark else None)
         kept = best.get(row.conversation_id)
         if kept is None or candidate.score > kept.score:
             best[row.conversation_id] = candidate

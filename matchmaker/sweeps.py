@@ -36,6 +36,8 @@ def due_steps(session: Session, policy: Policy, now: datetime) -> list[Step]:
                for i in rescue.stranded_offer_ids(session, policy, now)]
             + [Step("rescue chat", i, rescue.rescue_chat)
                for i in rescue.stranded_chat_ids(session, policy, now)]
+            + [Step("remove gone colleague", i, rescue.remove_gone)
+               for i in rescue.stranded_participant_ids(session, policy, now)]
             + [Step("note departure", i, visitors.note_departure)
                for i in visitors.departed_ids(session, policy, now)]
             + [Step("end handover", i, handovers.expire_due)

@@ -44,7 +44,8 @@ def _filtered(query: Select, filters: Filters) -> Select:
         query = query.join(Rating).where(Rating.stars >= filters.min_rating)
     if filters.consent is not None:
         latest = (select(ConsentDecision.granted)
-                  .where(ConsentDecision.conversation_id == Conversation.id)
+                  .where(ConsentDecision.conversation_id == Conversation.id,
+                         ConsentDecision.quote_id.is_(None))  # not one story quote's
                   .order_by(ConsentDecision.id.desc()).limit(1).scalar_subquery())
         query = query.where(latest.is_(None) if filters.consent == "none"
                             else latest.is_(filters.consent == "granted"))

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .errors import InvalidInput, NotFound
 from .models import MAX_CAPACITY, Conversation, Employee, Offer
+from .participants import open_clause
 
 INBOX_LIMIT = 100  # newest first; older ones stay in the marketing console
 _CONVERSATION_PARTS = (selectinload(Conversation.customer), selectinload(Conversation.employee),
@@ -28,18 +29,21 @@ def at_a_glance(session: Session, employee_id: int) -> tuple[list[int], list[tup
     offered = session.scalars(select(Offer.id).where(
         Offer.employee_id == employee_id, Offer.outcome.is_(None)).order_by(Offer.offered_at))
     chats = session.execute(select(Conversation.id, Conversation.status, Conversation.last_seq)
-                            .where(Conversation.employee_id == employee_id,
-                                   Conversation.status == "active")
+                            .where(_mine(employee_id), Conversation.status == "active")
                             .order_by(Conversation.accepted_at))
     return list(offered), [tuple(row) for row in chats]
 
 
 def live_conversations(session: Session, employee_id: int) -> list[Conversation]:
-    """Active chats assigned to this employee."""
+    """Active chats assigned to this employee, or they were invited into and are still in."""
     return list(session.scalars(
-        select(Conversation).where(Conversation.employee_id == employee_id,
-                                   Conversation.status == "active")
+        select(Conversation).where(_mine(employee_id), Conversation.status == "active")
         .options(*_CONVERSATION_PARTS).order_by(Conversation.accepted_at)))
+
+
+def _mine(employee_id: int):
+    """SQL: the conversation is this employee's, or they are invited into it now."""
+    return or_(Conversation.employee_id == employee_id, open_clause(Conversation.id, employee_id))
 
 
 def inbox(session: Session, employee_id: int) -> list[Conversation]:

@@ -9,10 +9,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from embeddings.language import shared_detector
 from embeddings.multilingual import make_encoder
+from embeddings.names import shared_names
 from matchmaker.db import make_engine, make_one_statement, make_statement, make_transaction
 from matchmaker.impact import ImpactReader
 from matchmaker.models import utcnow
-from matchmaker.ports import Encoder, LanguageDetector, LexicalIndex, ProfileIndex
+from matchmaker.ports import Encoder, LanguageDetector, LexicalIndex, NameFinder, ProfileIndex
 from matchmaker.story_finder import PassageReadings
 from matchmaker.values import Policy
 
@@ -20,8 +21,10 @@ from . import (
     admin,
     api,
     apidocs,
+    attachments,
     auth,
     cli,
+    consent_page,
     console,
     customer_events,
     employee_events,
@@ -30,11 +33,19 @@ from . import (
     limits,
     mail,
     marketing,
+    overview,
     pages,
+    privacy,
+    redaction,
     snippets,
+    stories,
+    story_console,
+    story_exports,
     story_search,
     team,
 )
+from .attachment_files import ContentInspector
+from .attachment_stores import make_store
 from .config import INSTANCE_DIR, load_settings
 from .headers import SecurityHeaders
 from .runtime import cpu_runner, offloaded
@@ -46,7 +57,7 @@ from .streams import StreamManager
 def create_app(
     overrides: dict | None = None, *, encoder: Encoder | None = None,
     index: ProfileIndex | None = None, lexical: LexicalIndex | None = None, clock=utcnow,
-    detector: LanguageDetector | None = None,
+    detector: LanguageDetector | None = None, names: NameFinder | None = None,
 ) -> Flask:
     """Build the app: config from the environment (then overrides), services, routes, events."""
     settings = load_settings(overrides)
@@ -99,6 +110,9 @@ def create_app(
                       mail_enabled=bool(settings.smtp_host), mail_delay_s=settings.mail_delay),
         socketio=socketio,
         clock=clock,
+        attachment_store=make_store(settings),
+        file_inspector=ContentInspector(),
+        names=names or shared_names(),
         story_readings=PassageReadings(ImpactReader(encoder)),
     )
     mail.init_app(app, settings)
@@ -117,6 +131,18 @@ def create_app(
     app.register_blueprint(team.bp)  # the team page, /api/team and "My public profile"
     app.register_blueprint(story_search.bp)  # marketing's story candidates
     app.register_blueprint(story_search.api_bp)
+    app.register_blueprint(overview.bp)  # marketing's charts
+    app.register_blueprint(privacy.bp)  # export and erasure on request, the audit log
+    app.register_blueprint(story_exports.bp)  # stories as Markdown, JSON, CSV (consented only)
+    app.register_blueprint(story_exports.share_bp)  # the share kit in the console
+    app.register_blueprint(redaction.bp)  # marketing's preview of a redacted quote
+    app.register_blueprint(attachments.bp)  # upload by key, download by signed link
+    app.register_blueprint(attachments.console_bp)  # upload from the console (CSRF checked in it)
+    app.register_blueprint(stories.bp)  # marketing's proof stories (docs/stories.md)
+    app.register_blueprint(story_console.bp)  # "My stories" in the console
+    app.register_blueprint(consent_page.bp)  # the customer's consent link for story quotes
+    csrf.exempt(attachments.bp)
+    csrf.exempt(attachments.console_bp)
     app.cli.add_command(cli.init_db)
     app.cli.add_command(cli.seed_demo)
     app.cli.add_command(cli.create_employee)
@@ -124,6 +150,7 @@ def create_app(
     app.cli.add_command(cli.import_employees_command)
     app.cli.add_command(cli.eval_routing)
     app.cli.add_command(cli.eval_handover)
+    app.cli.add_command(cli.eval_redaction)
     app.cli.add_command(cli.eval_impact)
     app.cli.add_command(cli.reembed)
     socketio.on_namespace(customer_events.CustomerNamespace("/customer"))

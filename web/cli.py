@@ -21,6 +21,7 @@ from matchmaker import demo, evaluation, handover_cases, importing, profiles, sn
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.errors import InvalidInput, ModelMismatch
 from matchmaker.models import ACCESS_LEVELS, ROLES, Employee
+from matchmaker.redaction import find_personal_data, quality
 from matchmaker.routing import Weights
 
 from .services import make_matcher, services
@@ -307,6 +308,42 @@ def eval_impact(cases_path: Path, k: int, as_json: bool):
         click.echo(f"{name:<6} {row['passages']:>8} {row['impact']:>6} "
                    f"{row[f'precision_at_{k}']:>6.3f} {row['average_precision']:>6.3f} "
                    f"{row['impact'] / row['passages']:>6.3f}")
+
+
+@click.command("eval-redaction")
+@with_appcontext
+@click.option("--cases", "cases_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--without-model", is_flag=True,
+              help="Names from cue phrases only (what the NER adapter adds).")
+@click.option("--show-misses", is_flag=True, help="List each missed span and false alarm.")
+def eval_redaction(cases_path: Path, as_json: bool, without_model: bool, show_misses: bool):
+    """Precision and recall of redaction per kind and language on a labelled JSON Lines set
+    (a labelled span counts as found when a detection of its kind overlaps it)."""
+    names = None if without_model else services().names
+    try:
+        cases = quality.read_cases(cases_path)
+    except InvalidInput as error:
+        raise click.ClickException(str(error)) from None
+    report = quality.evaluate(cases, lambda text, lang: find_personal_data(text, lang,
+                                                                           names=names))
+    figures = quality.rows(report)
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    click.echo("language kind     labelled recall detected precision")
+    for row in figures:
+        click.echo("{language:8} {kind:8} {labelled:8} {r:>6} {detected:8} {p:>9}".format(
+            **row, r=_share(row["recall"]), p=_share(row["precision"])))
+    for title, items in (("missed", report.misses), ("false alarms", report.alarms)):
+        if show_misses:
+            click.echo(f"{title}: " + "; ".join(f"{lang} {kind} {text!r}"
+                                                for lang, kind, text in items))
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 @click.command("reembed")

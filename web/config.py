@@ -55,7 +55,12 @@ class Settings:
     mail_delay: float = 60.0  # a reply unread this long is e-mailed to the customer
     mail_interval: float = 5.0  # seconds between outbox runs
     resume_link_days: int = 14  # how long a mailed link reopens the conversation
+    consent_link_days: int = 30  # how long a story consent link opens its page (docs/stories.md)
     mail_catcher_dir: str = ""  # a Maildir the admin mail page reads (development)
+    # Closed conversations older than this are anonymised (0: kept until erased on request).
+    retention_days: int = 730
+    retention_interval: float = 3600.0  # seconds between runs of the retention job
+    company_name: str = ""  # in the posts colleagues share about their stories ("… at <name>")
     trusted_proxies: int = 0  # proxies in front that set X-Forwarded-For (rate limits by address)
     # Rate limits ("N per period", several separated by ";"): questions and mail links per
     # address, messages per conversation and author, sign-in failures per account and per
@@ -67,6 +72,16 @@ class Settings:
     limit_signin_address: str = "20 per minute;100 per hour"
     limit_email_changes: str = "5 per hour"
     limit_mail_recipient: str = "10 per hour"
+    # Attachments (docs/attachments.md): files per conversation and author; how long a link to
+    # one works; where they are kept: a folder (default instance/attachments), or an
+    # S3-compatible bucket when one is named (credentials: the usual AWS_* variables).
+    limit_attachments: str = "10 per minute;60 per hour"
+    attachment_link_minutes: int = 15
+    attachments_dir: str = ""
+    attachments_s3_bucket: str = ""
+    attachments_s3_endpoint_url: str = ""
+    attachments_s3_region: str = ""
+    attachments_s3_prefix: str = ""
 
 
 def _convert(kind: type, raw: str):

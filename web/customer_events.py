@@ -134,11 +134,10 @@ class CustomerNamespace(StrictNamespace):
     def on_typing(self, data):
         svc = services()
         with svc.transaction() as session:
-            recipient = conversations.typing_recipient(_mine(session), None)
-        if recipient is not None:
-            live.emit_all(svc.socketio, [live.to_employee(recipient, "typing", {
-                "conversation_id": client_session[_KEY], "author": "customer",
-                "typing": data.typing})])
+            _, employees = conversations.typing_audience(session, _mine(session), None)
+        live.emit_all(svc.socketio, [live.to_employee(employee_id, "typing", {
+            "conversation_id": client_session[_KEY], "author": "customer",
+            "typing": data.typing}) for employee_id in employees])
         return {"ok": True}
 
     @on(Nothing, answers=ClosedAnswer)

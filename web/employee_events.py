@@ -10,7 +10,16 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy.orm import Session
 
-from matchmaker import conversations, handovers, notes, offers, presence, signins, workload
+from matchmaker import (
+    conversations,
+    handovers,
+    notes,
+    offers,
+    participants,
+    presence,
+    signins,
+    workload,
+)
 from matchmaker.models import Employee
 
 from . import live, payloads
@@ -30,12 +39,14 @@ from .schemas import (
     HandOverAnswer,
     HandoverRef,
     HandoverStateAnswer,
+    Invite,
     NotedAnswer,
     Nothing,
     OfferRef,
     SaidAnswer,
     SetAvailability,
     StateAnswer,
+    SuggestColleagues,
     SuggestionsAnswer,
 )
 from .services import services
@@ -59,11 +70,12 @@ def _me(session: Session) -> Employee:
     return signins.signed_in(session, *_account())
 
 
-def _handover_reading(svc, conversation_id: object):
+def _handover_reading(svc, conversation_id: object, purpose: str = participants.HAND_OVER):
     """The live chat's text read by the encoder outside any transaction (no lock is held while
     it works: on SQLite every write waits on the lock a transaction takes)."""
     with svc.transaction() as session:
-        text = handovers.handover_text(session, conversation_id, _me(session), svc.policy)
+        text = handovers.handover_text(session, conversation_id, _me(session), svc.policy,
+                                       purpose)
     return svc.matcher.read(text)
 
 
@@ -119,7 +131,7 @@ class EmployeeNamespace(StrictNamespace):
                        "capacity": me.capacity},
                 "offers": [payloads.offer(session, o)
                            for o in workload.open_offers(session, me.id)],
-                "conversations": [payloads.conversation(c)
+                "conversations": [payloads.conversation(c, participants.people(session, c))
                                   for c in workload.live_conversations(session, me.id)],
                 "inbox": [payloads.conversation(c) for c in workload.inbox(session, me.id)],
             }
@@ -169,7 +181,8 @@ class EmployeeNamespace(StrictNamespace):
             missed = conversations.messages_after(
                 session, conversation.id, data.after_seq,
                 until=conversations.readable_until(session, conversation, me))
-            return {"ok": True, "conversation": payloads.conversation(conversation),
+            team = participants.people(session, conversation)
+            return {"ok": True, "conversation": payloads.conversation(conversation, team),
                     "messages": [payloads.message(m) for m in missed],
                     "notes": [payloads.note(n)
                               for n in notes.notes_for(session, conversation, me)]}
@@ -222,10 +235,12 @@ class EmployeeNamespace(StrictNamespace):
             me = _me(session)
             conversation = conversations.conversation_for_employee(
                 session, data.conversation_id, me)
-            recipient = conversations.typing_recipient(conversation, me)
-        if recipient is not None:
-            live.emit_all(svc.socketio, [live.to_customer(
-                recipient, "typing", {"author": "employee", "typing": data.typing})])
+            customer, colleagues = conversations.typing_audience(session, conversation, me)
+        typing = {"author": "employee", "typing": data.typing}
+        live.emit_all(svc.socketio, [
+            *([live.to_customer(customer, "typing", typing)] if customer is not None else []),
+            *[live.to_employee(i, "typing", {**typing, "conversation_id": conversation.id})
+              for i in colleagues]])
         return {"ok": True}
 
     @on(ConversationRef)
@@ -243,15 +258,16 @@ class EmployeeNamespace(StrictNamespace):
 
     # Handovers (matchmaker/handovers.py): the chat to a colleague the matcher suggests.
 
-    @on(ConversationRef, answers=SuggestionsAnswer)
+    @on(SuggestColleagues, answers=SuggestionsAnswer)
     def on_suggest_colleagues(self, data):
-        """The colleagues best placed to take over this live chat now, with why."""
+        """The colleagues best placed to take over (or join: purpose invite) this live chat
+        now, with why."""
         svc = services()
-        reading = _handover_reading(svc, data.conversation_id)
+        reading = _handover_reading(svc, data.conversation_id, data.purpose)
         with svc.transaction() as session:
             suggested = handovers.suggest_colleagues(session, svc.matcher, data.conversation_id,
                                                      _me(session), svc.policy, svc.clock(),
-                                                     reading=reading)
+                                                     reading=reading, purpose=data.purpose)
             return {"ok": True,
                     "suggestions": [payloads.suggestion(session, s) for s in suggested]}
 
@@ -277,7 +293,8 @@ class EmployeeNamespace(StrictNamespace):
             conversation, happened = handovers.accept_handover(
                 session, data.handover_id, _me(session), svc.policy, svc.clock())
             events = live.socket_events(session, happened)
-            ack = {"ok": True, "conversation": payloads.conversation(conversation)}
+            ack = {"ok": True, "conversation": payloads.conversation(
+                conversation, participants.people(session, conversation))}
         live.emit_all(svc.socketio, events)
         return ack
 
@@ -320,3 +337,30 @@ class EmployeeNamespace(StrictNamespace):
                                for i in handovers.open_invites(session, me.id)],
                     "pending": [payloads.handover(h)
                                 for h in handovers.pending_for(session, me.id)]}
+
+    # Teamwork (matchmaker/participants.py): a colleague invited in beside me.
+
+    @on(Invite, answers=HandOverAnswer)
+    def on_invite(self, data):
+        """Ask one colleague, or up to three at once, to join this live chat beside me."""
+        svc = services()
+        reading = _handover_reading(svc, data.conversation_id, participants.INVITE)
+        with svc.transaction() as session:
+            handover, happened = handovers.request_handover(
+                session, svc.matcher, data.conversation_id, _me(session), data.employee_ids,
+                data.note, svc.policy, svc.clock(), reading=reading, purpose=participants.INVITE)
+            events = live.socket_events(session, happened)
+            ack = {"ok": True, "handover": payloads.handover(handover)}
+        live.emit_all(svc.socketio, events)
+        return ack
+
+    @on(ConversationRef)
+    def on_leave(self, data):
+        """Step out of a chat a colleague stays in (the last one closes it instead)."""
+        svc = services()
+        with svc.transaction() as session:
+            happened = participants.leave(session, data.conversation_id, _me(session),
+                                          svc.clock())
+            events = live.socket_events(session, happened)
+        live.emit_all(svc.socketio, events)
+        return {"ok": True}

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from matchmaker.errors import (
     Conflict,
     Forbidden,
+    Gone,
     InvalidInput,
     MatchmakerError,
     ModelMismatch,
@@ -30,7 +31,7 @@ from .schemas import Answer, InvalidFields, Ok, Schema, answer, parse
 log = logging.getLogger(__name__)
 
 HTTP_STATUS = {InvalidInput: 400, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409,
-               ModelMismatch: 503}
+               ModelMismatch: 503, Gone: 410}
 
 
 def status_for(error: MatchmakerError) -> int:

@@ -44,6 +44,22 @@ LABELS = {
     "handover_ended": _l("hand-over ended without a taker"), "handed_over": _l("handed over"),
     "cancelled": _l("cancelled"), "conversation_closed": _l("the conversation closed"),
     "moved_on": _l("the chat moved on to a colleague"),
+    # colleagues invited into a chat (matchmaker/participants.py)
+    "joined": _l("joined the chat"), "lead_changed": _l("now holds the chat"),
+    "gone": _l("console gone"), "lead": _l("came to hold the chat"),
+    # proof stories (matchmaker/stories)
+    "draft": _l("draft"), "awaiting_approval": _l("awaiting approval"), "approved": _l("approved"),
+    "published": _l("published"), "withdrawn": _l("withdrawn"), "created": _l("created"),
+    "submitted": _l("sent for approval"), "employee_approved": _l("approved by the colleague"),
+    "employee_declined": _l("declined by the colleague"),
+    "approvals_reset": _l("back to draft: approvals asked again"),
+    "quote_edited": _l("quote edited"), "retitled": _l("title changed"),
+    "consent_requested": _l("consent link mailed"),
+    "customer_declined": _l("the customer said no to the edited words"),
+    "consent_revoked": _l("the customer revoked consent"),
+    "withdrawn_by_marketing": _l("withdrawn by marketing"),
+    "approvals_complete": _l("every approval is in"), "edited": _l("words changed"),
+    "marketing": _l("marketing"), "link": _l("consent link"), "story_quote": _l("one quote"),
 }
 
 

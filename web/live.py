@@ -10,6 +10,7 @@ from flask_socketio import SocketIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matchmaker import participants
 from matchmaker.events import (
     Accepted,
     Claimed,
@@ -25,6 +26,8 @@ from matchmaker.events import (
     Noted,
     OfferClosed,
     Offered,
+    ParticipantJoined,
+    ParticipantLeft,
     Queued,
     Said,
 )
@@ -153,15 +156,17 @@ def _(item: Said, session: Session) -> list[Event]:
 
 
 def said_events(item: Said, sender_sid: str | None = None) -> list[Event]:
-    """A stored message goes to the customer and to every console tab of the employee (built
-    from the event alone: the one-statement write path has no session). The connection that
-    sent it (sender_sid) is left out: its ack carries the message (a frame less per message)."""
+    """A stored message goes to the customer and to every console tab of each employee in the
+    conversation, the lead and the colleagues invited in (built from the event alone: the
+    one-statement write path has no session). The connection that sent it (sender_sid) is left
+    out: its ack carries the message (a frame less per message)."""
     data = payloads.said(item)
     customer = sender_sid if item.author == "customer" else None
     events = [to_customer(item.conversation_id, "said", data)._replace(skip_sid=customer)]
-    if item.employee_id is not None:
-        employee = sender_sid if item.author == "employee" else None
-        events.append(to_employee(item.employee_id, "said", data)._replace(skip_sid=employee))
+    employee = sender_sid if item.author == "employee" else None
+    inside = [] if item.employee_id is None else [item.employee_id]
+    for employee_id in [*inside, *(i for i in item.participants if i not in inside)]:
+        events.append(to_employee(employee_id, "said", data)._replace(skip_sid=employee))
     return events
 
 
@@ -170,7 +175,8 @@ def _(item: Closed, session: Session) -> list[Event]:
     data = {"conversation_id": item.conversation_id, "by": item.by}
     return [to_customer(item.conversation_id, "closed", data),
             to_employee(item.employee_id, "closed", data) if item.employee_id is not None
-            else to_every_console("closed", data)]  # it may sit in the general queue
+            else to_every_console("closed", data),  # it may sit in the general queue
+            *[to_employee(i, "closed", data) for i in item.participants]]
 
 
 @_map.register
@@ -188,8 +194,11 @@ def _(item: EmployeeLeft, session: Session) -> list[Event]:
 def _(item: CustomerPresence, session: Session) -> list[Event]:
     if item.employee_id is None:
         return []
-    return [to_employee(item.employee_id, "customer_presence",
-                        {"conversation_id": item.conversation_id, "present": item.present})]
+    conversation = session.get(Conversation, item.conversation_id)
+    return [to_employee(employee_id, "customer_presence",
+                        {"conversation_id": item.conversation_id, "present": item.present})
+            for employee_id in participants.everyone(session, conversation)
+            or (item.employee_id,)]
 
 
 @_map.register
@@ -249,3 +258,52 @@ def _(item: HandoverFailed, session: Session) -> list[Event]:
     return [to_employee(item.requester_id, "handover_failed", {
         "handover_id": item.handover_id, "conversation_id": item.conversation_id,
         "outcome": item.outcome, "answers": payloads.handover_answers(handover)})]
+
+
+# Teamwork (matchmaker/participants.py): colleagues invited in beside the one who holds it.
+
+def _participants_changed(session: Session, conversation: Conversation, change: str,
+                          employee: Employee, reason: str | None) -> dict:
+    return {"conversation_id": conversation.id, "change": change, "employee_id": employee.id,
+            "employee": payloads.person(employee), "reason": reason,
+            "lead_id": conversation.employee_id,
+            "participants": [payloads.colleague(e, e.id == conversation.employee_id)
+                             for e in participants.people(session, conversation)]}
+
+
+@_map.register
+def _(item: ParticipantJoined, session: Session) -> list[Event]:
+    """The customer sees who joined, why them and beside whom; the colleague's console gets the
+    chat (it loads the whole history) and drops the offer; everyone in it sees who is there."""
+    handover = session.get(Handover, item.handover_id)
+    conversation = session.get(Conversation, item.conversation_id)
+    team = participants.people(session, conversation)
+    data = _participants_changed(session, conversation, "joined",
+                                 session.get(Employee, item.employee_id), None)
+    return [
+        to_customer(item.conversation_id, "joined",
+                    payloads.joined(handover, beside=conversation.employee)),
+        to_employee(item.employee_id, "handover_closed", {
+            "handover_id": item.handover_id, "conversation_id": item.conversation_id,
+            "outcome": "accepted"}),
+        to_employee(item.employee_id, "assigned", payloads.conversation(conversation, team)),
+        *[to_employee(e.id, "participants_changed", data) for e in team],
+    ]
+
+
+@_map.register
+def _(item: ParticipantLeft, session: Session) -> list[Event]:
+    """The customer hears who left and who is with them now; the one who left (their other
+    tabs) and everyone still in it see who is there."""
+    conversation = session.get(Conversation, item.conversation_id)
+    employee = session.get(Employee, item.employee_id)
+    data = _participants_changed(session, conversation, "left", employee, item.reason)
+    team = participants.people(session, conversation)
+    return [
+        to_customer(item.conversation_id, "colleague_left", {
+            "employee": payloads.person(employee), "lead": payloads.person(conversation.employee),
+            "colleagues": [payloads.person(e) for e in team if e.id != conversation.employee_id],
+            "reason": item.reason}),
+        *[to_employee(i, "participants_changed", data)
+          for i in (item.employee_id, *item.remaining)],
+    ]

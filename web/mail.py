@@ -16,8 +16,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from matchmaker import conversations, notes, outbox
 from matchmaker.errors import Unauthenticated
 from matchmaker.models import Conversation
+from matchmaker.stories.consent import CONSENT_MAIL
 
 from .config import Settings
+from .consent_page import consent_letter
 from .i18n import customer_language, in_language
 from .limits import retry_after
 from .services import Services
@@ -127,6 +129,9 @@ def _deliver(svc: Services, job: outbox.MailJob, letter) -> int:
 def _render(session, settings: Settings, job: outbox.MailJob) -> EmailMultiAlternatives | None:
     """The reply mail: the employee's unread messages and a link back to the conversation."""
     conversation = session.get(Conversation, job.conversation_id)
+    if job.kind == CONSENT_MAIL:  # a story consent link, only to the address it was meant for
+        ok = conversation is not None and conversation.reply_to == job.to_address
+        return consent_letter(settings, conversation, job.to_address) if ok else None
     replies = notes.customer_messages(outbox.replies_to_mail(session, job))  # never a note
     if conversation is None or not replies:
         return None

@@ -10,9 +10,10 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from matchmaker import conversations, notes, transcripts
+from matchmaker import conversations, notes, passage_marks, transcripts
 from matchmaker.lifecycle import Status
 from matchmaker.models import Employee
+from matchmaker.privacy import audit
 
 from . import live
 from .auth import require
@@ -50,14 +51,17 @@ def index():
 @bp.get("/conversations/<id:conversation_id>")
 @require("marketing")
 def conversation(conversation_id: int):
-    with services().transaction() as session:
+    svc = services()
+    with svc.transaction() as session:
         conv = conversations.get_conversation(session, conversation_id)
+        audit.record_view(session, current_user.id, conv.id, "marketing", svc.clock())
         return render_template("marketing/conversation.html", conv=conv,
                                messages=transcripts.transcript(session, conversation_id),
                                timeline=transcripts.timeline(session, conversation_id),
                                notes_after=notes.placed(
                                    notes.transcript_notes(session, conversation_id)),
                                note_client_id=secrets.token_urlsafe(12),
+                               marks=passage_marks.conversation_marks(session, conv.id),
                                people={e.id: e for e in session.scalars(select(Employee))})
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matchmaker import addressing, feedback, visitors
-from matchmaker.events import Said
+from matchmaker import addressing, attachments, feedback, participants, visitors
+from matchmaker.events import AttachmentInfo, Said
 from matchmaker.handovers import Suggestion
 from matchmaker.lifecycle import Status
 from matchmaker.models import (
@@ -25,6 +25,8 @@ from matchmaker.models import (
     Offer,
 )
 from matchmaker.values import Policy
+
+from . import attachment_links
 
 REASON_CHARS = 200  # a whole bio may have matched: show its start
 
@@ -44,13 +46,24 @@ def message(msg: Message) -> dict:
         "body": msg.body,
         "client_id": msg.client_id,
         "at": msg.created_at.isoformat(),
+        # Several colleagues may write in one conversation: each message names its writer.
+        "employee_id": msg.employee_id,
+        "employee_name": msg.employee.name if msg.employee is not None else None,
+        **_attached(attachments.of_message(msg)),
     }
 
 
 def said(item: Said) -> dict:
     """The same shape as message(), from the domain event."""
     return {"conversation_id": item.conversation_id, "seq": item.seq, "author": item.author,
-            "body": item.body, "client_id": item.client_id, "at": item.at.isoformat()}
+            "body": item.body, "client_id": item.client_id, "at": item.at.isoformat(),
+            "employee_id": item.author_id, "employee_name": item.author_name,
+            **_attached(item.attachment)}
+
+
+def _attached(item: AttachmentInfo | None) -> dict:
+    """A message's file, with a link minted for whoever this payload goes to (none: no key)."""
+    return {} if item is None else {"attachment": attachment_links.public(item)}
 
 
 def note(item: Note) -> dict:
@@ -107,8 +120,9 @@ def offer(session: Session, item: Offer) -> dict:
     }
 
 
-def conversation(conv: Conversation) -> dict:
-    """A conversation as a console lists it."""
+def conversation(conv: Conversation, team: list[Employee] | None = None) -> dict:
+    """A conversation as a console lists it; team: everyone in it now, the lead first
+    (participants.people), when the caller read it."""
     return {
         "id": conv.id,
         "status": conv.status,
@@ -123,7 +137,13 @@ def conversation(conv: Conversation) -> dict:
         "last_seq": conv.last_seq,
         "rating": conv.rating.stars if conv.rating else None,
         "consent": None if conv.consent is None else conv.consent.granted,
+        "participants": [colleague(e, e.id == conv.employee_id) for e in team or []],
     }
+
+
+def colleague(employee: Employee, lead: bool = False) -> dict:
+    """Someone in a conversation, as consoles show them (lead: they hold it)."""
+    return {"employee_id": employee.id, "employee": person(employee), "lead": lead}
 
 
 def addressed(session: Session, conv: Conversation, employee_id: int | None) -> dict | None:
@@ -173,6 +193,8 @@ def customer_view(session: Session, conv: Conversation, policy: Policy) -> dict:
         "unread": visitors.unread(session, conv),
         "read_seq": conv.customer_read_seq,
         "addressed": addressed(session, conv, asking.id if asking else conv.employee_id),
+        "colleagues": [person(e) for e in participants.people(session, conv)
+                       if e.id != conv.employee_id],  # invited in beside `employee`
     }
 
 
@@ -189,7 +211,7 @@ def handover_answers(handover: Handover) -> list[dict]:
 def handover(item: Handover) -> dict:
     """A handover as its requester's console shows it."""
     return {"handover_id": item.id, "conversation_id": item.conversation_id,
-            "outcome": item.outcome, "note": item.note,
+            "purpose": item.purpose, "outcome": item.outcome, "note": item.note,
             "requested_at": item.requested_at.isoformat(),
             "expires_at": item.expires_at.isoformat(), "answers": handover_answers(item)}
 
@@ -201,7 +223,8 @@ def handover_offer(session: Session, invite: HandoverInvite) -> dict:
     conv = session.get(Conversation, item.conversation_id)
     recent = session.scalars(select(Message).where(Message.conversation_id == conv.id)
                              .order_by(Message.seq.desc()).limit(HANDOVER_PREVIEW)).all()
-    return {"handover_id": item.id, "conversation_id": conv.id, "question": conv.question,
+    return {"handover_id": item.id, "conversation_id": conv.id, "purpose": item.purpose,
+            "question": conv.question,
             "customer_name": conv.customer.name, "page_url": conv.page_url,
             "messages": conv.last_seq, "recent": [message(m) for m in reversed(recent)],
             "requester": person(item.from_employee), "note": item.note,
@@ -217,9 +240,12 @@ def suggestion(session: Session, item: Suggestion) -> dict:
             "score": item.match.score, "load": item.load, "capacity": item.capacity}
 
 
-def joined(item: Handover) -> dict:
-    """What the customer sees when a colleague took over: who, why them, and who had it."""
+def joined(item: Handover, beside: Employee | None = None) -> dict:
+    """What the customer sees when a colleague took over: who, why them, and who had it; or,
+    invited in (purpose invite), who they joined (beside: who holds the conversation)."""
     invite = next((i for i in item.invites if i.employee_id == item.to_employee_id), None)
+    invited = item.purpose == participants.INVITE
     return {"employee": person(item.to_employee),
             "reason": _clipped(invite.reason) if invite else "",
-            "previous": person(item.from_employee)}
+            "previous": None if invited else person(item.from_employee),
+            "purpose": item.purpose, "beside": person(beside) if invited else None}

@@ -151,6 +151,8 @@ class CustomerView(Answer):
     unread: int
     read_seq: int
     addressed: Addressed | None = None
+    colleagues: list[Person] = Field(default_factory=list,
+                                     description="Colleagues invited in beside `employee`.")
 
 
 class ConversationOpened(CustomerView):
@@ -264,6 +266,21 @@ class EmployeeNote(ConversationRef):
     codes: ClassVar[dict[str, str]] = {"client_id": "invalid_client_id"}
 
 
+class AttachmentView(Answer):
+    """The file a message carries (docs/attachments.md): `url` is a signed link for this
+    reader, working until `expires_at`."""
+
+    id: int
+    name: str
+    content_type: Literal["image/png", "image/jpeg", "image/webp", "image/gif", "application/pdf"]
+    size: int = Field(description="Bytes.")
+    width: int | None
+    height: int | None
+    image: bool
+    url: str
+    expires_at: Timestamp
+
+
 class Message(Answer):
     conversation_id: int
     seq: int
@@ -271,6 +288,19 @@ class Message(Answer):
     body: str
     client_id: str | None
     at: Timestamp
+    employee_id: int | None = Field(None, description="The employee who wrote it (null: the "
+                                                      "customer).")
+    employee_name: str | None = Field(None, description="Their name, shown beside it.")
+    attachment: AttachmentView | None = Field(None, description="The file it carries (its body "
+                                                                "is the file's name).")
+
+
+class ParticipantView(Answer):
+    """Someone in a conversation: the lead holds it, the others were invited in."""
+
+    employee_id: int
+    employee: Person
+    lead: bool
 
 
 class ConsoleConversation(Answer):
@@ -289,6 +319,9 @@ class ConsoleConversation(Answer):
     last_seq: int
     rating: int | None
     consent: bool | None
+    participants: list[ParticipantView] = Field(
+        default_factory=list, description="Everyone in it now, the lead first (may be left "
+                                          "empty where only the list changed).")
 
 
 class Similar(Answer):
@@ -353,6 +386,17 @@ class SyncAnswer(Ok):
 class ReadAnswer(Ok):
     read_seq: int
     unread: int
+
+
+class AttachRequest(Schema):
+    """The form fields beside the `file` of an upload (multipart/form-data)."""
+
+    client_id: ClientId | None = None
+    codes: ClassVar[dict[str, str]] = {"client_id": "invalid_client_id"}
+
+
+class AttachedAnswer(Ok):
+    message: Message
 
 
 class SaidAnswer(Ok):
@@ -502,6 +546,20 @@ class SnippetUseRequest(Schema):
     codes: ClassVar[dict[str, str]] = {"client_id": "invalid_client_id"}
 
 
+class StoryDeclineRequest(Schema):
+    """POST /console/stories/<id>/decline: the credited colleague's reason, for marketing."""
+
+    reason: Text(500) = ""
+
+
+class StoryShareRequest(Schema):
+    """POST /console/stories/<id>/shares: the colleague copied the story's post (or opened
+    LinkedIn's share page with it)."""
+
+    codes: ClassVar[dict[str, str]] = {"channel": "invalid_channel"}
+    channel: Literal["copy", "linkedin"] = "copy"
+
+
 class SnippetView(Answer):
     id: int
     title: str
@@ -543,6 +601,9 @@ class TeamPage(Answer):
 
 
 # ---------------------------------------------------------------------------- handovers
+
+Purpose = Literal["hand_over", "invite"]
+
 
 class HandOver(ConversationRef):
     """Hand this live chat to one colleague, or ask up to three at once (the first to accept
@@ -588,6 +649,7 @@ class HandoverView(Answer):
     conversation_id: int
     outcome: str | None = Field(description="None while waiting; accepted, declined, expired, "
                                             "cancelled, moved_on or conversation_closed.")
+    purpose: Purpose = "hand_over"
     note: str
     requested_at: Timestamp
     expires_at: Timestamp
@@ -603,6 +665,7 @@ class HandoverOfferView(Answer):
 
     handover_id: int
     conversation_id: int
+    purpose: Purpose = "hand_over"
     question: str
     customer_name: str | None
     page_url: str
@@ -651,6 +714,8 @@ class JoinedByHandover(Answer):
     employee: Person
     reason: str = Field(description="Why them: their own profile's words.")
     previous: Person | None
+    purpose: Purpose = Field("hand_over", description="invite: they joined beside `beside`.")
+    beside: Person | None = None
 
 
 SERVER_EVENTS["/customer"].update({
@@ -663,6 +728,94 @@ SERVER_EVENTS["/employee"].update({
     "handed_over": (HandedOver, "A colleague took over this employee's conversation."),
     "handover_failed": (HandoverFailed, "Nobody took over: the conversation stays mine."),
 })
+
+
+# ---------------------------------------------------------------------------- teamwork
+
+class Invite(HandOver):
+    """Invite one colleague, or ask up to three at once (the first to accept joins), into this
+    live chat beside me, with an optional note to them."""
+
+
+class SuggestColleagues(ConversationRef):
+    """The colleagues best placed to take over this live chat now (purpose invite: to join it)."""
+
+    purpose: Purpose = Field("hand_over", description="invite: colleagues to join, not take over.")
+
+
+class ParticipantsChanged(Answer):
+    """Who is in a conversation now (the lead first), after `employee_id` joined or left."""
+
+    conversation_id: int
+    change: Literal["joined", "left"]
+    employee_id: int
+    employee: Person
+    reason: str | None = Field(description="left: left, closed, gone or presence_lapsed.")
+    lead_id: int | None
+    participants: list[ParticipantView]
+
+
+class ColleagueLeft(Answer):
+    """A colleague left; `lead` is with the customer now (the others stay)."""
+
+    employee: Person
+    lead: Person | None
+    colleagues: list[Person]
+    reason: str
+
+
+SERVER_EVENTS["/customer"].update({
+    "colleague_left": (ColleagueLeft, "A colleague left; the others stay with the customer."),
+})
+SERVER_EVENTS["/employee"].update({
+    "participants_changed": (ParticipantsChanged, "Someone joined or left one of my "
+                                                  "conversations (me too: then it is no longer mine)."),
+})
+
+
+# ---------------------------------------------------------------------------- redaction
+
+RedactionKind = Literal["email", "phone", "iban", "card", "id", "address", "name"]
+
+
+class MarkedRange(Schema):
+    """A range of the text a marketer marks by hand (character offsets, end exclusive)."""
+
+    start: Annotated[int, Field(ge=0, le=MAX_TEXT)]
+    end: Annotated[int, Field(ge=1, le=MAX_TEXT)]
+
+
+class AddedRange(MarkedRange):
+    kind: RedactionKind
+
+
+class RedactionPreviewRequest(Schema):
+    """POST /marketing/redaction/preview: the text of a quote, its language, and the hand
+    corrections so far (ranges to mask as well, ranges not to mask)."""
+
+    text: Text(20_000, min_length=1)
+    language: Language
+    conversation_id: Id | None = Field(None, description="The quote's conversation: its "
+                                                         "customer's name and e-mail are found too.")
+    add: list[AddedRange] = Field(default_factory=list, max_length=200)
+    remove: list[MarkedRange] = Field(default_factory=list, max_length=200)
+    codes: ClassVar[dict[str, str]] = {"add": "invalid_correction",
+                                       "remove": "invalid_correction"}
+
+
+class RedactedSpan(Answer):
+    kind: RedactionKind
+    start: int
+    end: int
+    text: str
+    source: str = Field(description="What found it: pattern, phonenumbers, schwifty, luhn, url, "
+                                    "known, cue, ner, manual (several joined by +).")
+
+
+class RedactionPreview(Ok):
+    spans: list[RedactedSpan]
+    masked: str = Field(description="The text with each span replaced by [name], [e-mail], "
+                                    "[phone], [IBAN], [card], [address] or [id].")
 
 
 # ---------------------------------------------------------------------------- parsing

@@ -14,7 +14,16 @@ from sqlalchemy import Engine
 from embeddings.lexical import BM25Index
 from embeddings.passages import PassageIndex
 from matchmaker.db import Statement, Transaction
-from matchmaker.ports import CpuRunner, Encoder, LanguageDetector, LexicalIndex, ProfileIndex
+from matchmaker.ports import (
+    AttachmentStore,
+    CpuRunner,
+    Encoder,
+    FileInspector,
+    LanguageDetector,
+    LexicalIndex,
+    NameFinder,
+    ProfileIndex,
+)
 from matchmaker.routing import Matcher, Weights
 from matchmaker.snippet_search import SnippetIndex
 from matchmaker.story_finder import PassageReadings
@@ -40,6 +49,11 @@ class Services:
     consoles: set[str] = field(default_factory=set)  # this process's console connections (sids)
     # The snippets' words and vectors (a cache of the database, one per process).
     snippets: SnippetIndex = field(default_factory=lambda: SnippetIndex(BM25Index))
+    # Attachments: where their bytes are kept, and what reads them (web/attachment_*.py).
+    attachment_store: AttachmentStore | None = None
+    file_inspector: FileInspector | None = None
+    # Person names in quotes to redact (embeddings/names.py; loaded on first use).
+    names: NameFinder | None = None
     # Customer passages read for proof stories (matchmaker/story_finder.py; kept by message id).
     story_readings: PassageReadings | None = None
 

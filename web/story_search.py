@@ -1,15 +1,18 @@
 """Marketing's search for proof stories: the passages of closed conversations where a customer
 states an impact, searched by words and meaning, filtered, the sentence to quote highlighted
-(matchmaker/story_finder.py). As a page, and as JSON under /api for the same query string."""
+(matchmaker/story_finder.py). As a page, and as JSON under /api for the same query string; and
+passages marked by hand in a transcript (matchmaker/passage_marks.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
 from sqlalchemy import select
 
-from matchmaker import story_finder
+from matchmaker import passage_marks, story_finder
 from matchmaker.errors import InvalidInput
 from matchmaker.models import ROLES, Employee
 
@@ -81,5 +84,42 @@ def _candidate(c: story_finder.StoryCandidate) -> dict:
     return {"conversation_id": c.conversation_id, "seq": c.seq, "body": c.body,
             "highlight": {"start": c.start, "end": c.end}, "impact": c.meaning,
             "score": c.score, "employee_id": c.employee_id, "stars": c.stars,
-            "consent": c.consent, "language": c.language,
+            "consent": c.consent, "language": c.language, "marked": c.mark_id is not None,
             "closed_at": c.closed_at.isoformat() if c.closed_at else None}
+
+
+def _form_int(name: str) -> int | None:
+    value = request.form.get(name, "")
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= 9):
+        raise InvalidInput(f"{name} must be a whole number", code="invalid_payload")
+    return int(value)
+
+
+@bp.post("/conversations/<id:conversation_id>/marks")
+@require("marketing")
+def mark(conversation_id: int):
+    """Mark a customer's message (or the part of it selected: start, end) as story material."""
+    svc = services()
+    seq = _form_int("seq")
+    with svc.transaction() as session:
+        passage_marks.mark_passage(session, conversation_id, seq,
+                                   session.get(Employee, current_user.id), svc.clock(),
+                                   _form_int("start"), _form_int("end"))
+    flash(gettext("Marked: it now leads the story candidates."), "ok")
+    return redirect(url_for("marketing.conversation", conversation_id=conversation_id,
+                            _anchor=f"m{seq}"))
+
+
+@bp.post("/marks/<id:mark_id>/unmark")
+@require("marketing")
+def unmark(mark_id: int):
+    svc = services()
+    with svc.transaction() as session:
+        mark = passage_marks.unmark_passage(session, mark_id,
+                                            session.get(Employee, current_user.id), svc.clock())
+        conversation_id = mark.conversation_id
+    flash(gettext("Mark taken back."), "ok")
+    return redirect(url_for("marketing.conversation", conversation_id=conversation_id,
+                            _anchor="transcript"))

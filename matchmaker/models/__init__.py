@@ -1,5 +1,6 @@
 """The relational model, by aggregate. The database is the source of truth."""
 
+from .attachments import Attachment
 from .base import Base, UTCDateTime, utcnow
 from .chat import (
     Candidate,
@@ -16,7 +17,11 @@ from .chat import (
 from .handovers import Handover, HandoverInvite
 from .mail import OutboxMail
 from .makers import PublicProfile, PublicProfileDecision
+from .marks import PassageMark
 from .notes import Note
+from .participants import Participant
+from .privacy import Erasure, TranscriptView
+from .sharing import StoryShare
 from .snippets import Snippet, SnippetUse
 from .staff import (
     ACCESS_LEVELS,
@@ -30,6 +35,7 @@ from .staff import (
     StaffSession,
     VectorSpace,
 )
+from .stories import Story, StoryEvent, StoryQuote
 
 __all__ = [
     "ACCESS_LEVELS", "MAX_CAPACITY", "ROLES", "Base", "Candidate", "ConsentDecision",
@@ -39,5 +45,10 @@ __all__ = [
     "PublicProfile", "PublicProfileDecision",
     "Note",
     "Handover", "HandoverInvite",
+    "Participant",
+    "Attachment",
+    "Story", "StoryEvent", "StoryQuote",
+    "Erasure", "TranscriptView",
+    "StoryShare", "PassageMark",
     "utcnow",
 ]

@@ -31,6 +31,7 @@ class Customer(Base):
     name: Mapped[str | None] = mapped_column(String(120))
     email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # on their request
 
 
 class Conversation(Base):
@@ -67,6 +68,8 @@ class Conversation(Base):
     addressed_team: Mapped[str | None] = mapped_column(String(20))
     addressed_employee_id: Mapped[int | None] = mapped_column(
         ForeignKey("employees.id", ondelete="SET NULL"))
+    # The customer's words and details are gone (erased on request, or past the retention period).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     customer: Mapped[Customer] = relationship()
     employee: Mapped[Employee | None] = relationship(foreign_keys=[employee_id])
@@ -75,8 +78,12 @@ class Conversation(Base):
     )
     offers: Mapped[list[Offer]] = relationship(order_by="Offer.id", cascade="all, delete-orphan")
     rating: Mapped[Rating | None] = relationship(cascade="all, delete-orphan")
+    # The conversation-wide decisions only: one about a single story quote (quote_id set) is
+    # read through matchmaker/stories/consent.py, never taken for the whole conversation's.
     consents: Mapped[list[ConsentDecision]] = relationship(
-        order_by="ConsentDecision.id", cascade="all, delete-orphan")
+        order_by="ConsentDecision.id", cascade="all, delete-orphan",
+        primaryjoin="and_(Conversation.id == ConsentDecision.conversation_id, "
+                    "ConsentDecision.quote_id.is_(None))")
 
     @property
     def consent(self) -> ConsentDecision | None:
@@ -186,6 +193,10 @@ class Message(Base):
     client_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # Who wrote it, named beside it (in one query with the message: several colleagues may
+    # write in one conversation, matchmaker/participants.py).
+    employee: Mapped[Employee | None] = relationship(lazy="joined")
+
 
 class Rating(Base):
     __tablename__ = "ratings"
@@ -212,8 +223,13 @@ class ConsentDecision(Base):
     scope: Mapped[str] = mapped_column(String(40))
     wording: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(16), default="en")
-    source: Mapped[str] = mapped_column(String(20), default="widget")
+    source: Mapped[str] = mapped_column(String(20), default="widget")  # widget | link
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the decision covers one story quote, with the exact words it covers (an edit of
+    # the quote needs a new decision); both None for the conversation-wide decision.
+    quote_id: Mapped[int | None] = mapped_column(
+        ForeignKey("story_quotes.id", ondelete="CASCADE"), index=True)
+    covers: Mapped[str | None] = mapped_column(Text)
 
 
 class CustomerPresence(Base):

@@ -36,6 +36,9 @@ class Handover(Base):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # hand_over: the colleague takes the conversation; invite: they join it beside the asker.
+    purpose: Mapped[str] = mapped_column(String(20), default="hand_over",
+                                         server_default="hand_over")
     outcome: Mapped[str | None] = mapped_column(String(20))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     to_employee_id: Mapped[int | None] = mapped_column(

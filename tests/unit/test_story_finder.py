@@ -6,9 +6,10 @@ import itertools
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
-from matchmaker import impact, story_finder
-from matchmaker.errors import InvalidInput
+from matchmaker import impact, passage_marks, story_finder
+from matchmaker.errors import Forbidden, InvalidInput
 from matchmaker.models import ConsentDecision, Conversation, Customer, Employee, Message, Rating
 from tests.fakes import HashingEncoder
 
@@ -205,3 +206,53 @@ def test_a_search_that_is_not_short_text_is_refused(tx, readings, query):
     with tx() as session, pytest.raises(InvalidInput) as refused:
         story_finder.find_candidates(session, readings, story_finder.Filters(), query=query)
     assert refused.value.code == "invalid_query"
+
+
+def test_a_message_whose_words_changed_is_read_anew(tx, readings, chats):
+    conv = chats([("customer", SAVED)])
+    assert [c.body for c in find(tx, readings)] == [SAVED]
+    with tx() as session:
+        session.scalar(select(Message).where(Message.conversation_id == conv)).body = QUESTION
+    assert find(tx, readings) == []
+
+
+def test_a_passage_marked_by_hand_comes_first_with_its_part_highlighted(tx, readings, chats,
+                                                                         clock, staff):
+    praise = chats([("customer", SAVED)], stars=5, consent=True)
+    plain = chats([("customer", "We use the Excel export on Mondays, it is fine.")])
+    with tx() as session:
+        marketing = session.get(Employee, staff["marketing@example.test"])
+        mark = passage_marks.mark_passage(session, plain, 1, marketing, clock(), 7, 24)
+    found = find(tx, readings)
+    assert [c.conversation_id for c in found] == [plain, praise]
+    assert found[0].body[found[0].start:found[0].end] == "the Excel export"
+    assert found[0].mark_id == mark.id
+    with tx() as session:
+        passage_marks.unmark_passage(session, mark.id, session.get(
+            Employee, staff["marketing@example.test"]), clock())
+    assert [c.conversation_id for c in find(tx, readings)] == [praise]
+
+
+@pytest.mark.parametrize(("who", "seq", "span", "error", "code"), [
+    ("dev@example.test", 1, (None, None), Forbidden, None),
+    ("marketing@example.test", 2, (None, None), InvalidInput, "invalid_passage"),  # employee's
+    ("marketing@example.test", 1, (5, 3), InvalidInput, "invalid_span"),
+    ("marketing@example.test", 1, (0, 999), InvalidInput, "invalid_span"),
+    ("marketing@example.test", 1, (4, 5), InvalidInput, "invalid_span"),  # only a space
+])
+def test_a_mark_must_be_marketing_s_on_the_customer_s_words(tx, chats, clock, staff, who, seq,
+                                                            span, error, code):
+    conv = chats([("customer", SAVED), ("employee", "Glad to hear it.")])
+    with tx() as session, pytest.raises(error) as refused:
+        passage_marks.mark_passage(session, conv, seq, session.get(Employee, staff[who]),
+                                   clock(), *span)
+    if code:
+        assert refused.value.code == code
+
+
+def test_a_passage_of_an_open_conversation_cannot_be_marked(tx, chats, clock, staff):
+    conv = chats([("customer", SAVED)], status="active")
+    with tx() as session, pytest.raises(InvalidInput) as refused:
+        passage_marks.mark_passage(session, conv, 1, session.get(
+            Employee, staff["marketing@example.test"]), clock())
+    assert refused.value.code == "conversation_open"

@@ -1,6 +1,8 @@
 """Marketing's story candidates over HTTP: the page and its JSON, access, search, filters and
 escaping (the ranking rules themselves: tests/unit/test_story_finder.py)."""
 
+import re
+
 import pytest
 
 from tests.web.conftest import login
@@ -71,3 +73,18 @@ def test_only_marketing_may_search_the_stories(app, path):
     login(client, "dev@example.test")
     assert client.get(path).status_code == 403
     assert app.test_client().get(path).status_code in (302, 401)
+
+
+def test_marketing_marks_a_part_of_a_message_and_it_leads_the_candidates(app, stories):
+    client = marketing(app)
+    page = client.get(f"/marketing/conversations/{stories['question']}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    marked = client.post(f"/marketing/conversations/{stories['question']}/marks",
+                         data={"csrf_token": token, "seq": "2", "start": "9", "end": "13"})
+    assert marked.status_code == 302
+    found = client.get("/api/marketing/candidates").get_json()["candidates"]
+    assert found[0]["conversation_id"] == stories["question"] and found[0]["marked"]
+    assert found[0]["body"][found[0]["highlight"]["start"]:found[0]["highlight"]["end"]] == "does"
+    refused = client.post(f"/marketing/conversations/{stories['question']}/marks",
+                          data={"csrf_token": token, "seq": "2", "start": "9", "end": "900"})
+    assert refused.status_code == 400

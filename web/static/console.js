@@ -10,7 +10,9 @@ import * as common from "./common.js";
 import { LANGUAGE, ct } from "./console_texts.js";
 import { createHandover } from "./handover.js";
 import { createNotes } from "./notes.js";
+import { changeLine, createParticipants, inChat } from "./participants.js";
 import { renderRich } from "./richtext.js";
+import { attachmentNode, paperclip, precheck, upload } from "./attachments.js";
 import { behind, contiguousSeq, hasGap, healer } from "./seqs.js";
 import { attachSnippets, recordSnippetUse, takeSnippetUse } from "./snippets.js";
 import { errorText, setLanguage } from "./texts.js";
@@ -57,6 +59,8 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
       renderLists();
     } });
   handoverUi.onChange(() => { const chat = state.chats.get(state.selected); if (chat) renderPaneHeader(chat); });
+  // Colleagues in a chat with me (invited in, or I was): the header's list and "Leave".
+  const participantsUi = createParticipants({ el, ct, request, errorText, toast: (m, k) => toast(m, k), me: state.me });
 
   /* ---------- small helpers (text only; never innerHTML) ---------- */
 
@@ -411,7 +415,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
 
   /** The chat went to a colleague (I was away too long); I may still read it. */
   function movedOn(conv) {
-    return ["waiting", "offered", "active"].includes(conv.status) && conv.employee_id !== state.me.id;
+    return ["waiting", "offered", "active"].includes(conv.status) && !inChat(conv, state.me.id);
   }
 
   function chatBadge(conv) {
@@ -473,6 +477,30 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     upsertChat(ack.conversation, chat.list);
     if (state.selected === chat.conv.id) refreshPane(chat);
     flushPending(chat);
+  }
+
+  /** Upload a picked file into this chat: progress and refusals as toasts; the message comes
+   * back in the answer (and to the customer as `said`). */
+  async function attachFile(chat, file) {
+    const refused = precheck(file);
+    if (refused) return toast(errorText({ error: refused }), "error");
+    const note = el("div", { className: "toast toast-info", role: "status" }); // one, updated
+    const progress = (fraction) => {
+      note.textContent = ct("attaching", { name: file.name, percent: Math.round(fraction * 100) });
+    };
+    progress(0);
+    ui.toasts.appendChild(note);
+    const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
+    const { status, body } = await upload(`/console/conversations/${chat.conv.id}/attachments`,
+      file, { headers: { "X-CSRFToken": csrf }, clientId: `f-${randomId(16)}`,
+        onProgress: progress });
+    note.remove();
+    if (status === 201 && body && body.ok) {
+      addMessage(chat, body.message);
+      renderLists();
+      return toast(ct("attached", { name: body.message.body }));
+    }
+    toast(errorText(status === 0 ? { error: "offline" } : body || { error: "attachment_failed" }), "error");
   }
 
   function sendMessage(chat, body, snippetId = null) {
@@ -567,7 +595,9 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     const conv = chat.conv;
     const page = safeUrl(conv.page_url);
     const closeButton = conv.status === "closed" || movedOn(conv) ? null
-      : el("button", { type: "button", id: "chat-close", className: "button", onclick: () => closeChat(chat) }, ct("endChat"));
+      : participantsUi.leaves(conv)
+        ? el("button", { type: "button", id: "chat-leave", className: "button", onclick: () => leaveChat(chat) }, ct("leaveChat"))
+        : el("button", { type: "button", id: "chat-close", className: "button", onclick: () => closeChat(chat) }, ct("endChat"));
     const presence = conv.status !== "closed" && !movedOn(conv) && conv.customer_present !== undefined
       ? el("span", { className: `presence ${conv.customer_present ? "here" : "away"}`, id: "customer-presence",
         text: conv.customer_present ? ct("onPage") : ct("leftPage") })
@@ -582,7 +612,9 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
           el("span", { className: `status ${conv.status}`, text: movedOn(conv) ? ct("movedOn") : statusLabel(conv.status) }),
           presence)),
       ...(closeButton ? [closeButton] : []));
-    handoverUi.decorate(conv, ui.paneHeader, conv.employee_id === state.me.id && !movedOn(conv));
+    participantsUi.decorate(conv, ui.paneHeader.querySelector(".pane-meta"));
+    handoverUi.decorate(conv, ui.paneHeader, conv.employee_id === state.me.id && !movedOn(conv),
+      inChat(conv, state.me.id) && !movedOn(conv));
   }
 
   function statusLabel(status) {
@@ -623,7 +655,9 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     ui.input.value = chat.draft || "";
     ui.inputFor = chat.conv.id;
     const send = el("button", { type: "submit", id: "chat-send", className: "button primary" }, ct("send"));
-    const form = el("form", { className: "composer" }, ui.input, send);
+    const clip = paperclip(el, { id: "chat-attach", label: ct("attach"),
+      onPick: (file) => attachFile(chat, file) });
+    const form = el("form", { className: "composer" }, clip.button, clip.input, ui.input, send);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       submitReply(chat);
@@ -666,8 +700,11 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     if (msg.author === "system") {
       return el("li", { className: "msg msg-system", dataset: { seq: String(msg.seq) }, text: msg.body });
     }
-    const who = msg.author === "customer" ? customerName(chat.conv) : ct("you");
-    const body = el("div", { className: "msg-body rich", dir: "auto" }, renderRich(msg.body));
+    const who = msg.author === "customer" ? customerName(chat.conv)
+      : msg.employee_id && msg.employee_id !== state.me.id ? (msg.employee_name || ct("aColleague")) : ct("you");
+    const body = el("div", { className: "msg-body rich", dir: "auto" }, msg.attachment
+      ? attachmentNode(el, msg.attachment, { language: LANGUAGE, download: ct("download") })
+      : renderRich(msg.body));
     return el("li", { className: `msg msg-${msg.author}`, dataset: { seq: String(msg.seq) } },
       el("span", { className: "msg-author", text: who }), body,
       el("span", { className: "msg-meta", text: clockTime(msg.at) }));
@@ -705,6 +742,28 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     ui.messages.appendChild(el("li", { className: "msg msg-system msg-ended", text: ct("endedBy", { who }) }));
   }
 
+  /** I step out; a colleague stays with the customer: the chat is no longer in my lists. */
+  async function leaveChat(chat) {
+    if (await participantsUi.leave(chat.conv)) dropChat(chat.conv.id);
+  }
+
+  function dropChat(id) {
+    state.chats.delete(id);
+    if (state.selected === id) { state.selected = null; renderEmptyPane(); }
+    renderLists();
+  }
+
+  /** Someone joined or left one of my chats (or I left it, in another tab). */
+  function onParticipantsChanged(data) {
+    const chat = state.chats.get(data.conversation_id);
+    if (!chat) return refreshState();
+    if (data.change === "left" && data.employee_id === state.me.id) return dropChat(data.conversation_id);
+    if (data.change === "joined") handoverUi.settle(data.conversation_id);
+    upsertChat({ ...chat.conv, participants: data.participants, employee_id: data.lead_id }, chat.list);
+    const line = changeLine(data, state.me.id, ct);
+    if (line && state.selected === data.conversation_id) { paneEvent(line); renderFooter(chat); }
+  }
+
   async function closeChat(chat) {
     const ack = await request("close", { conversation_id: chat.conv.id });
     if (!ack.ok) toast(errorText(ack), "error");
@@ -735,6 +794,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     if (!chat) return;
     clearTimeout(chat.typingTimer);
     chat.typing = Boolean(data.typing);
+    chat.typingWho = data.author === "employee" ? ct("aColleague") : null; // a colleague in the chat
     if (chat.typing) {
       chat.typingTimer = setTimeout(() => customerTyping({ conversation_id: chat.conv.id, typing: false }), TYPING_SHOWN_MS);
     }
@@ -745,7 +805,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
   function renderTyping(chat) {
     if (!ui.typing) return;
     ui.typing.hidden = !chat.typing;
-    ui.typing.textContent = chat.typing ? ct("isTyping", { who: customerName(chat.conv) }) : "";
+    ui.typing.textContent = chat.typing ? ct("isTyping", { who: chat.typingWho || customerName(chat.conv) }) : "";
     if (chat.typing) scrollToEnd(false);
   }
 
@@ -901,6 +961,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     socket.on("left", onMovedOn);
     socket.on("claimed", onClaimed);
     socket.on("noted", (note) => notesUi.add(note.conversation_id, [note]));
+    socket.on("participants_changed", onParticipantsChanged);
     handoverUi.listen(socket);
     setInterval(beat, CONFIG.console_heartbeat_ms || HEARTBEAT_MS);
     setInterval(() => state.offers.forEach(tickOffer), 1000);

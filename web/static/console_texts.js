@@ -102,6 +102,27 @@ const EN = {
   latestMessages: "Latest messages",
   handoverTimedOut: "A hand-over request ran out of time.",
   handoverWithdrawn: "A hand-over request was withdrawn.",
+  // inviting a colleague to join a chat (handover.js, participants.js)
+  invite: "Invite",
+  inviteTitle: "Invite a colleague to join",
+  inviteHint: "Choose one colleague, or up to {max}: the first to accept joins you in the chat, with its history.",
+  inviteSend: "Send invitation",
+  nobodyToInvite: "No colleague who could join this chat is available right now.",
+  waitingToJoin: "Waiting for {names} to join…",
+  nobodyJoined: "Nobody joined: the chat stays with you.",
+  inviteRequest: "Invitation to join",
+  asksYouToJoin: "{name} asks you to join this chat.",
+  leaveChat: "Leave chat",
+  youLeft: "You left the chat; your colleague stays with the customer.",
+  colleagueJoined: "{name} joined the chat.",
+  colleagueLeft: "{name} left the chat.",
+  nowLeads: "{name} holds it now.",
+  inThisChat: "In this chat",
+  // Attachments (attachments.js; refusals by code come from texts.js)
+  attach: "Attach an image or a PDF",
+  attaching: "Sending {name}… {percent}%",
+  attached: "{name} sent.",
+  download: "Download",
 };
 
 const NL = {
@@ -203,6 +224,25 @@ const NL = {
   latestMessages: "Laatste berichten",
   handoverTimedOut: "Een verzoek tot overdracht is verlopen.",
   handoverWithdrawn: "Een verzoek tot overdracht is ingetrokken.",
+  invite: "Uitnodigen",
+  inviteTitle: "Een collega uitnodigen om mee te doen",
+  inviteHint: "Kies één collega, of maximaal {max}: wie het eerst aanneemt, doet mee in de chat, met de hele geschiedenis.",
+  inviteSend: "Uitnodiging versturen",
+  nobodyToInvite: "Er is nu geen collega beschikbaar die mee kan doen in deze chat.",
+  waitingToJoin: "Wachten tot {names} meedoet…",
+  nobodyJoined: "Niemand deed mee: de chat blijft bij jou.",
+  inviteRequest: "Uitnodiging om mee te doen",
+  asksYouToJoin: "{name} vraagt je mee te doen in deze chat.",
+  leaveChat: "Chat verlaten",
+  youLeft: "Je hebt de chat verlaten; je collega blijft bij de klant.",
+  colleagueJoined: "{name} doet mee in de chat.",
+  colleagueLeft: "{name} heeft de chat verlaten.",
+  nowLeads: "{name} heeft de chat nu.",
+  inThisChat: "In deze chat",
+  attach: "Voeg een afbeelding of pdf toe",
+  attaching: "{name} wordt verstuurd… {percent}%",
+  attached: "{name} is verstuurd.",
+  download: "Downloaden",
 };
 
 const CATALOGS = { en: EN, nl: NL };

@@ -8,6 +8,10 @@
  * Socket.IO: suggest_colleagues, hand_over, cancel_handover, accept_handover,
  * decline_handover, seen_handover, handover_state; handover_offered, handover_closed,
  * handover_answered, handed_over, handover_failed. Text is rendered with textContent only.
+ *
+ * Inviting a colleague to join beside me (participants.js shows who is in the chat) is the same
+ * request with purpose "invite": an "Invite" button for anyone in the chat, the same picker and
+ * offer card with other words, sent as `invite`; it ends when they join (settle).
  */
 
 export const MAX_COLLEAGUES = 3;
@@ -51,22 +55,27 @@ export function createHandover({ el, ct, request, emitQuietly, errorText, toast,
   /* ---------- the requester: the button, the panel, the pending state ---------- */
 
   /** The chat header's button and the box below it (called whenever the header is drawn). */
-  function decorate(conv, header, mine) {
+  function decorate(conv, header, mine, inside = mine) {
     shownFor = conv.id;
     if (!box || !box.isConnected) box = el("section", { className: "handover-box", id: "handover-box", "aria-live": "polite" });
     header.after(box);
-    if (mine && conv.status === "active" && !pending.has(conv.id) && !panels.has(conv.id)) {
-      const button = el("button", { type: "button", id: "hand-over", className: "button" }, ct("handOver"));
-      button.addEventListener("click", () => openPanel(conv.id));
-      header.appendChild(button);
+    if (inside && conv.status === "active" && !pending.has(conv.id) && !panels.has(conv.id)) {
+      const invite = el("button", { type: "button", id: "invite", className: "button" }, ct("invite"));
+      invite.addEventListener("click", () => openPanel(conv.id, "invite"));
+      header.appendChild(invite);
+      if (mine) {
+        const button = el("button", { type: "button", id: "hand-over", className: "button" }, ct("handOver"));
+        button.addEventListener("click", () => openPanel(conv.id, "hand_over"));
+        header.appendChild(button);
+      }
     }
     renderBox();
   }
 
-  async function openPanel(conversationId) {
-    panels.set(conversationId, { suggestions: null, chosen: new Set(), note: "" });
+  async function openPanel(conversationId, purpose = "hand_over") {
+    panels.set(conversationId, { suggestions: null, chosen: new Set(), note: "", purpose });
     rerender();
-    const ack = await request("suggest_colleagues", { conversation_id: conversationId });
+    const ack = await request("suggest_colleagues", { conversation_id: conversationId, purpose });
     const panel = panels.get(conversationId);
     if (!panel) return;
     if (!ack.ok) {
@@ -98,11 +107,12 @@ export function createHandover({ el, ct, request, emitQuietly, errorText, toast,
   }
 
   function panelView(conversationId, panel) {
-    const title = el("h3", { className: "handover-title", text: ct("handOverTitle") });
+    const inviting = panel.purpose === "invite";
+    const title = el("h3", { className: "handover-title", text: ct(inviting ? "inviteTitle" : "handOverTitle") });
     if (panel.suggestions === null) return [title, el("p", { className: "handover-hint", text: ct("findingColleagues") })];
     const close = el("button", { type: "button", className: "button handover-close" }, ct("close"));
     close.addEventListener("click", () => closePanel(conversationId));
-    if (!panel.suggestions.length) return [title, el("p", { className: "handover-hint", text: ct("nobodyToHandTo") }), close];
+    if (!panel.suggestions.length) return [title, el("p", { className: "handover-hint", text: ct(inviting ? "nobodyToInvite" : "nobodyToHandTo") }), close];
     const list = el("ul", { className: "handover-suggestions" },
       ...panel.suggestions.map((s) => suggestionItem(panel, s)));
     const note = el("textarea", { id: "handover-note", rows: "2", maxlength: "500",
@@ -110,14 +120,14 @@ export function createHandover({ el, ct, request, emitQuietly, errorText, toast,
     note.value = panel.note;
     note.addEventListener("input", () => { panel.note = note.value; });
     const send = el("button", { type: "submit", id: "handover-send", className: "button primary",
-      disabled: panel.chosen.size === 0 }, ct("handOverSend"));
+      disabled: panel.chosen.size === 0 }, ct(inviting ? "inviteSend" : "handOverSend"));
     const form = el("form", { className: "handover-form" }, list, note,
       el("div", { className: "handover-actions" }, send, close));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       sendHandover(conversationId, panel, send);
     });
-    return [title, el("p", { className: "handover-hint", text: ct("handOverHint", { max: MAX_COLLEAGUES }) }), form];
+    return [title, el("p", { className: "handover-hint", text: ct(inviting ? "inviteHint" : "handOverHint", { max: MAX_COLLEAGUES }) }), form];
   }
 
   function suggestionItem(panel, s) {
@@ -140,7 +150,7 @@ export function createHandover({ el, ct, request, emitQuietly, errorText, toast,
 
   async function sendHandover(conversationId, panel, button) {
     button.disabled = true;
-    const ack = await request("hand_over", { conversation_id: conversationId,
+    const ack = await request(panel.purpose === "invite" ? "invite" : "hand_over", { conversation_id: conversationId,
       employee_ids: [...panel.chosen], note: panel.note.trim() || null });
     if (!ack.ok) {
       button.disabled = false;
@@ -167,7 +177,7 @@ export function createHandover({ el, ct, request, emitQuietly, errorText, toast,
     const left = Math.max(0, waiting.deadline - Date.now());
     return [
       el("p", { className: "handover-waiting", id: "handover-waiting",
-        text: ct("waitingFor", { names: names.join(", ") }) }),
+        text: ct(handover.purpose === "invite" ? "waitingToJoin" : "waitingFor", { names: names.join(", ") }) }),
       declined.length ? el("p", { className: "handover-declined", text: ct("declinedBy", { names: declined.join(", ") }) }) : null,
       el("p", { className: "handover-countdown countdown", text: left > 0 ? ct("secondsLeft", { n: Math.ceil(left / 1000) }) : ct("expiring") }),
       el("div", { className: "handover-actions" }, cancel),
@@ -181,8 +191,9 @@ export function createHandover({ el, ct, request, emitQuietly, errorText, toast,
         unanswered.length ? ct("didNotAnswer", { names: unanswered.join(", ") }) : ""].filter(Boolean).join(" ");
     const dismiss = el("button", { type: "button", className: "button" }, ct("close"));
     dismiss.addEventListener("click", () => { pending.delete(conversationId); rerender(); });
+    const nobody = waiting.handover.purpose === "invite" ? ct("nobodyJoined") : ct("nobodyTookOver");
     return [el("p", { className: "handover-failed", id: "handover-failed", role: "status" },
-      ct("nobodyTookOver"), " ", why), el("div", { className: "handover-actions" }, dismiss)];
+      nobody, " ", why), el("div", { className: "handover-actions" }, dismiss)];
   }
 
   async function cancelHandover(handoverId, button) {
@@ -212,7 +223,16 @@ export function createHandover({ el, ct, request, emitQuietly, errorText, toast,
     else if (data.outcome === "moved_on") { // the chat is no longer mine: nothing stays with me
       pending.delete(data.conversation_id);
       toast(ct("handoverMovedOn"));
-    } else if (data.outcome !== "cancelled") toast(ct("nobodyTookOver"));
+    } else if (data.outcome !== "cancelled") {
+      toast(waiting.handover.purpose === "invite" ? ct("nobodyJoined") : ct("nobodyTookOver"));
+    }
+    rerender();
+  }
+
+  /** A colleague joined the chat (participants_changed): my invite for it is over. */
+  function settle(conversationId) {
+    if (!pending.has(conversationId) || pending.get(conversationId).outcome) return;
+    pending.delete(conversationId);
     rerender();
   }
 
@@ -240,11 +260,13 @@ export function createHandover({ el, ct, request, emitQuietly, errorText, toast,
     const decline = el("button", { type: "button", className: "button decline-handover" }, ct("decline"));
     accept.addEventListener("click", () => answer(offer, "accept_handover", accept, decline));
     decline.addEventListener("click", () => answer(offer, "decline_handover", accept, decline));
-    const asks = ct("asksYou", { name: offer.requester ? offer.requester.name : ct("aColleague") });
-    return el("article", { className: "offer-card handover-card", dataset: { handoverId: String(offer.handover_id) },
-      "aria-label": ct("handoverRequest") },
+    const inviting = offer.purpose === "invite";
+    const asks = ct(inviting ? "asksYouToJoin" : "asksYou", { name: offer.requester ? offer.requester.name : ct("aColleague") });
+    const label = ct(inviting ? "inviteRequest" : "handoverRequest");
+    return el("article", { className: `offer-card handover-card${inviting ? " invite-card" : ""}`,
+      dataset: { handoverId: String(offer.handover_id) }, "aria-label": label },
     el("div", { className: "offer-top" },
-      el("span", { className: "offer-label", text: ct("handoverRequest") }),
+      el("span", { className: "offer-label", text: label }),
       el("span", { className: "countdown", "aria-live": "off" })),
     el("p", { className: "handover-asks", text: asks }),
     offer.note ? el("blockquote", { className: "handover-note", text: offer.note }) : null,
@@ -252,7 +274,7 @@ export function createHandover({ el, ct, request, emitQuietly, errorText, toast,
     offer.reason ? el("p", { className: "offer-why" }, el("strong", { text: `${ct("whyYou")} ` }), offer.reason) : null,
     el("ol", { className: "handover-preview", "aria-label": ct("latestMessages") },
       ...offer.recent.map((m) => el("li", { className: `msg-${m.author}` },
-        el("span", { className: "msg-author", text: m.author === "customer" ? (offer.customer_name || ct("anonymous")) : (offer.requester ? offer.requester.name : ct("aColleague")) }),
+        el("span", { className: "msg-author", text: m.author === "customer" ? (offer.customer_name || ct("anonymous")) : (m.employee_name || ct("aColleague")) }),
         el("span", { text: ` ${m.body}` }), el("span", { className: "msg-meta", text: ` ${clockTime(m.at)}` })))),
     el("div", { className: "offer-progress", "aria-hidden": "true" }, el("span")),
     el("div", { className: "offer-actions" }, accept, decline));
@@ -312,5 +334,5 @@ export function createHandover({ el, ct, request, emitQuietly, errorText, toast,
     }, 1000);
   }
 
-  return { decorate, listen, load, offerList, onChange, count: () => offers.size };
+  return { decorate, listen, load, offerList, onChange, settle, count: () => offers.size };
 }

@@ -89,9 +89,10 @@ export function mergeNotes(known, incoming) {
 }
 
 /** Whether I may write notes in this conversation from the console: it is (or was, until it
- * ended) mine. */
+ * ended) mine, or I was invited into it and am still there (participants). */
 export function canWriteNote(conv, myId) {
-  return Boolean(conv) && conv.employee_id === myId;
+  return Boolean(conv) && (conv.employee_id === myId
+    || (conv.participants || []).some((p) => p.employee_id === myId));
 }
 
 /**

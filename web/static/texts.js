@@ -51,6 +51,13 @@ const EN = {
   // a colleague took over the conversation (handover): who, and why them
   tookOverWhy: "{who} joined the conversation: {why}",
   tookOver: "{who} joined the conversation.",
+  // a colleague invited in beside the one who has the chat (participants.py)
+  joinedBesideWhy: "{who} joined {lead} in the conversation: {why}",
+  joinedBeside: "{who} joined {lead} in the conversation.",
+  colleagueLeft: "{name} left the chat.",
+  colleagueLeftLead: "{name} left the chat; {lead} is with you now.",
+  team: "{names} are in the chat with you",
+  and: "and",
   answered: "{name} answered your question",
   left: "{name} had to leave the chat.",
   ended: "{who} ended the chat.",
@@ -95,6 +102,18 @@ const EN = {
   error_link_expired: "This link has expired. Ask your question again and we will find someone.",
   error_rate_limited: "That was a lot at once. Please wait a moment, then try again — nothing you wrote is lost.",
   error_offline: "You are offline; try again in a moment.",
+  // Attachments (attachments.js)
+  attach: "Attach an image or a PDF",
+  attaching: "Sending {name}… {percent}%",
+  download: "Download",
+  error_attachment_type: "Only images (PNG, JPEG, WebP, GIF) and PDF files can be attached.",
+  error_attachment_too_large: "That file is too large: files can be up to 10 MB.",
+  error_attachment_unreadable: "That image could not be read. Try another file.",
+  error_attachment_too_many_pixels: "That image is too large. Try a smaller one.",
+  error_attachment_empty: "That file is empty.",
+  error_attachment_missing: "No file was sent. Please pick it again.",
+  error_attachment_failed: "The file could not be sent. Please try again.",
+  error_attachment_link_expired: "That link has expired. Reopen the chat to see the file again.",
   error_timeout: "No answer from the server; try again.",
 };
 
@@ -141,6 +160,12 @@ const NL = {
   joined: "{name} neemt deel aan de chat",
   tookOverWhy: "{who} neemt het gesprek over: {why}",
   tookOver: "{who} neemt het gesprek over.",
+  joinedBesideWhy: "{who} doet mee in het gesprek met {lead}: {why}",
+  joinedBeside: "{who} doet mee in het gesprek met {lead}.",
+  colleagueLeft: "{name} heeft de chat verlaten.",
+  colleagueLeftLead: "{name} heeft de chat verlaten; {lead} helpt je verder.",
+  team: "{names} zijn met je in de chat",
+  and: "en",
   answered: "{name} heeft je vraag beantwoord",
   left: "{name} moest de chat verlaten.",
   ended: "{who} heeft de chat beëindigd.",
@@ -185,6 +210,18 @@ const NL = {
   error_link_expired: "Deze link is verlopen. Stel je vraag opnieuw en we zoeken iemand.",
   error_rate_limited: "Dat was veel tegelijk. Wacht even en probeer het dan opnieuw — er gaat niets verloren.",
   error_offline: "Je bent offline; probeer het zo opnieuw.",
+  // Attachments (attachments.js)
+  attach: "Voeg een afbeelding of pdf toe",
+  attaching: "{name} wordt verstuurd… {percent}%",
+  download: "Downloaden",
+  error_attachment_type: "Je kunt alleen afbeeldingen (PNG, JPEG, WebP, GIF) en pdf-bestanden toevoegen.",
+  error_attachment_too_large: "Dat bestand is te groot: bestanden mogen tot 10 MB zijn.",
+  error_attachment_unreadable: "Die afbeelding kon niet gelezen worden. Probeer een ander bestand.",
+  error_attachment_too_many_pixels: "Die afbeelding is te groot. Probeer een kleinere.",
+  error_attachment_empty: "Dat bestand is leeg.",
+  error_attachment_missing: "Er is geen bestand verstuurd. Kies het opnieuw.",
+  error_attachment_failed: "Het bestand kon niet verstuurd worden. Probeer het opnieuw.",
+  error_attachment_link_expired: "Die link is verlopen. Open de chat opnieuw om het bestand te zien.",
   error_timeout: "Geen antwoord van de server; probeer het opnieuw.",
 };
 
@@ -231,6 +268,12 @@ const FR = {
   joined: "{name} a rejoint la conversation",
   tookOverWhy: "{who} a rejoint la conversation : {why}",
   tookOver: "{who} a rejoint la conversation.",
+  joinedBesideWhy: "{who} a rejoint {lead} dans la conversation : {why}",
+  joinedBeside: "{who} a rejoint {lead} dans la conversation.",
+  colleagueLeft: "{name} a quitté la conversation.",
+  colleagueLeftLead: "{name} a quitté la conversation ; {lead} reste avec vous.",
+  team: "{names} sont avec vous dans la conversation",
+  and: "et",
   answered: "{name} a répondu à votre question",
   left: "{name} a dû quitter la conversation.",
   ended: "{who} a mis fin à la conversation.",
@@ -275,6 +318,18 @@ const FR = {
   error_link_expired: "Ce lien a expiré. Posez à nouveau votre question et nous trouverons quelqu’un.",
   error_rate_limited: "Cela fait beaucoup d’un coup. Patientez un instant, puis réessayez — rien de ce que vous avez écrit n’est perdu.",
   error_offline: "Vous êtes hors ligne ; réessayez dans un instant.",
+  // Attachments (attachments.js)
+  attach: "Joindre une image ou un PDF",
+  attaching: "Envoi de {name}… {percent} %",
+  download: "Télécharger",
+  error_attachment_type: "Seules les images (PNG, JPEG, WebP, GIF) et les fichiers PDF peuvent être joints.",
+  error_attachment_too_large: "Ce fichier est trop volumineux : 10 Mo au maximum.",
+  error_attachment_unreadable: "Cette image n’a pas pu être lue. Essayez un autre fichier.",
+  error_attachment_too_many_pixels: "Cette image est trop grande. Essayez-en une plus petite.",
+  error_attachment_empty: "Ce fichier est vide.",
+  error_attachment_missing: "Aucun fichier n’a été envoyé. Choisissez-le à nouveau.",
+  error_attachment_failed: "Le fichier n’a pas pu être envoyé. Veuillez réessayer.",
+  error_attachment_link_expired: "Ce lien a expiré. Rouvrez la conversation pour revoir le fichier.",
   error_timeout: "Pas de réponse du serveur ; veuillez réessayer.",
 };
 
@@ -321,6 +376,12 @@ const DE = {
   joined: "{name} ist dem Chat beigetreten",
   tookOverWhy: "{who} hat das Gespräch übernommen: {why}",
   tookOver: "{who} hat das Gespräch übernommen.",
+  joinedBesideWhy: "{who} ist {lead} im Gespräch beigetreten: {why}",
+  joinedBeside: "{who} ist {lead} im Gespräch beigetreten.",
+  colleagueLeft: "{name} hat den Chat verlassen.",
+  colleagueLeftLead: "{name} hat den Chat verlassen; {lead} ist jetzt für Sie da.",
+  team: "{names} sind mit Ihnen im Chat",
+  and: "und",
   answered: "{name} hat Ihre Frage beantwortet",
   left: "{name} musste den Chat verlassen.",
   ended: "{who} hat den Chat beendet.",
@@ -365,6 +426,18 @@ const DE = {
   error_link_expired: "Dieser Link ist abgelaufen. Stellen Sie Ihre Frage erneut, und wir finden jemanden.",
   error_rate_limited: "Das war viel auf einmal. Bitte warten Sie einen Moment und versuchen Sie es dann erneut – nichts von dem, was Sie geschrieben haben, geht verloren.",
   error_offline: "Sie sind offline; versuchen Sie es gleich noch einmal.",
+  // Attachments (attachments.js)
+  attach: "Bild oder PDF anhängen",
+  attaching: "{name} wird gesendet… {percent} %",
+  download: "Herunterladen",
+  error_attachment_type: "Nur Bilder (PNG, JPEG, WebP, GIF) und PDF-Dateien können angehängt werden.",
+  error_attachment_too_large: "Diese Datei ist zu groß: Dateien dürfen bis zu 10 MB groß sein.",
+  error_attachment_unreadable: "Dieses Bild konnte nicht gelesen werden. Versuchen Sie eine andere Datei.",
+  error_attachment_too_many_pixels: "Dieses Bild ist zu groß. Versuchen Sie ein kleineres.",
+  error_attachment_empty: "Diese Datei ist leer.",
+  error_attachment_missing: "Es wurde keine Datei gesendet. Bitte wählen Sie sie erneut.",
+  error_attachment_failed: "Die Datei konnte nicht gesendet werden. Bitte versuchen Sie es erneut.",
+  error_attachment_link_expired: "Dieser Link ist abgelaufen. Öffnen Sie den Chat erneut, um die Datei zu sehen.",
   error_timeout: "Keine Antwort vom Server; bitte versuchen Sie es erneut.",
 };
 
@@ -429,6 +502,26 @@ export function firstName(name) {
 export function tookOverText(person, reason) {
   const who = person.title ? `${person.name} (${person.title})` : person.name;
   return reason ? t("tookOverWhy", { who, why: reason }) : t("tookOver", { who });
+}
+
+/** The line when a colleague is invited in beside the one who has the chat (lead). */
+export function joinedBesideText(person, reason, lead) {
+  const who = person.title ? `${person.name} (${person.title})` : person.name;
+  const vars = { who, lead: lead ? lead.name : t("yourColleague"), why: reason };
+  return reason ? t("joinedBesideWhy", vars) : t("joinedBeside", vars);
+}
+
+/** A colleague left; the others stay (lead: who has the chat now, when that changed). */
+export function colleagueLeftText(person, lead) {
+  return lead ? t("colleagueLeftLead", { name: person.name, lead: lead.name })
+    : t("colleagueLeft", { name: person.name });
+}
+
+/** Everyone in the chat with the customer: "Sophie Brennan and Jonas Vermeulen are …". */
+export function teamText(lead, colleagues) {
+  const names = [lead, ...colleagues].map((p) => p.name);
+  const listed = names.length > 1 ? `${names.slice(0, -1).join(", ")} ${t("and")} ${names[names.length - 1]}` : names[0];
+  return t("team", { names: listed });
 }
 
 export function reasonText(reason, answeredSimilar) {

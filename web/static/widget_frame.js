@@ -14,10 +14,12 @@ import {
 } from "./common.js";
 import { behind, contiguousSeq, hasGap, healer } from "./seqs.js";
 import { renderRich } from "./richtext.js";
+import { attachmentNode, paperclip, precheck, upload } from "./attachments.js";
 import { fallbackLine, withinText } from "./addressing.js";
 import { targetFields, targetSlot, targetUsed, watchTarget } from "./widget_target.js";
 import {
-  emailNoted, errorText, firstName, number, offlineText, pickLanguage, reasonText, setLanguage, t,
+  colleagueLeftText, emailNoted, errorText, firstName, joinedBesideText, number, offlineText, pickLanguage,
+  reasonText, setLanguage, t, teamText,
   tookOverText,
 } from "./texts.js";
 
@@ -46,6 +48,7 @@ const state = {
   phase: "ask", // ask | chat | rating | ended
   status: null,
   employee: null,
+  colleagues: [], // colleagues invited in beside `employee` (teamwork: participants.py)
   contact: { name: "", email: "" },
   theirTyping: null,
   open: !EMBEDDED, // the host page shows the widget
@@ -369,7 +372,8 @@ function showComposer() {
   const send = el("button", { id: "mm-send", type: "submit", className: "mm-send", "aria-label": t("send") },
     el("span", { className: "mm-send-icon", "aria-hidden": "true" }));
   ui.composerError = el("p", { className: "mm-error", role: "alert", hidden: true });
-  const form = el("form", { className: "mm-composer" }, input, send);
+  const clip = paperclip(el, { id: "mm-attach", label: t("attach"), onPick: attachFile });
+  const form = el("form", { className: "mm-composer" }, clip.button, clip.input, input, send);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     sendFromComposer(input, counter);
@@ -419,8 +423,10 @@ function showWaiting(again) {
 function showJoined(person) {
   state.employee = person;
   setHeader(person);
+  const text = state.colleagues.length
+    ? teamText(person, state.colleagues) : t("joined", { name: person.name });
   ui.status.replaceChildren(el("div", { className: "mm-banner mm-banner-joined" },
-    el("p", { id: "mm-joined", text: t("joined", { name: person.name }) })));
+    el("p", { id: "mm-joined", text })));
 }
 
 function showAnswered(person) {
@@ -477,6 +483,7 @@ function applyConversation(view) {
   state.status = view.status;
   if (Number.isInteger(view.read_seq)) state.readSeq = Math.max(state.readSeq, view.read_seq);
   if (view.status === "closed") return showClosed(null, view.feedback, view.consent_question);
+  state.colleagues = view.colleagues || [];
   if (view.status === "active" && view.employee) return showJoined(view.employee);
   if (view.status === "offline") {
     state.queuedSeq = view.queued_seq;
@@ -524,10 +531,15 @@ function messageElement(msg) {
     item.textContent = msg.body;
     return item;
   }
-  const bubble = el("div", { className: "mm-bubble rich", dir: "auto" }, renderRich(msg.body));
-  const who = msg.author === "customer" ? t("you") : (firstName(state.employee && state.employee.name) || t("yourColleague"));
-  item.append(el("span", { className: "mm-sr", text: `${who}: ` }), bubble,
-    el("span", { className: "mm-meta", text: clockTime(msg.at) }));
+  const bubble = el("div", { className: "mm-bubble rich", dir: "auto" }, msg.attachment
+    ? attachmentNode(el, msg.attachment, { language: LANGUAGE, download: t("download") })
+    : renderRich(msg.body));
+  if (msg.author === "customer") item.append(el("span", { className: "mm-sr", text: `${t("you")}: ` }));
+  else { // each colleague's words under their own name (several may be in the chat)
+    const who = firstName(msg.employee_name || (state.employee && state.employee.name)) || t("yourColleague");
+    item.append(el("span", { className: "mm-author", text: who }));
+  }
+  item.append(bubble, el("span", { className: "mm-meta", text: clockTime(msg.at) }));
   return item;
 }
 
@@ -593,6 +605,28 @@ function sendFromComposer(input, counter) {
   saveConversation();
   renderPending(pending);
   emitSay(pending);
+}
+
+/** Upload a picked file (its message comes back in the answer, and as `said` to the colleague);
+ * progress and refusals show above the composer, in the customer's language. */
+async function attachFile(file) {
+  const c = state.conversation;
+  const refused = precheck(file);
+  if (!c || refused) return showComposerError({ error: refused || "unauthenticated" });
+  const showProgress = (fraction) => {
+    ui.composerError.textContent = t("attaching", { name: file.name, percent: Math.round(fraction * 100) });
+    ui.composerError.hidden = false;
+  };
+  showProgress(0);
+  const { status, body } = await upload(`/api/v1/conversations/${c.id}/attachments`, file, {
+    headers: { Authorization: `Bearer ${c.token}` }, clientId: `f-${randomId(16)}`,
+    onProgress: showProgress });
+  if (status === 201 && body && body.ok) {
+    ui.composerError.hidden = true;
+    renderMessage(body.message);
+    return;
+  }
+  showComposerError(status === 0 ? { error: "offline" } : body || { error: "attachment_failed" });
 }
 
 function emitSay(pending) {
@@ -774,8 +808,15 @@ function connect() {
     showJoined(data.employee);
     if (!state.open) tellHost("unread", Math.max(1, unread()));
   });
-  socket.on("joined", (data) => { // a colleague took over: who, and why them
+  socket.on("joined", (data) => { // a colleague took over, or joined beside them: who, and why them
     state.status = "active";
+    if (data.purpose === "invite") {
+      state.colleagues = [...state.colleagues.filter((c) => c.name !== data.employee.name), data.employee];
+      systemLine(joinedBesideText(data.employee, data.reason, data.beside), "mm-colleague-joined");
+      showJoined(data.beside || state.employee || data.employee);
+      if (!state.open) tellHost("unread", Math.max(1, unread()));
+      return;
+    }
     systemLine(tookOverText(data.employee, data.reason), "mm-took-over");
     showJoined(data.employee);
     if (!state.open) tellHost("unread", Math.max(1, unread()));
@@ -786,6 +827,12 @@ function connect() {
     state.employee = null;
     setHeader(null);
     showWaiting(true);
+  });
+  socket.on("colleague_left", (data) => { // the others stay: who is with the customer now
+    state.colleagues = data.colleagues;
+    const lead = data.lead && state.employee && data.lead.name !== state.employee.name ? data.lead : null;
+    systemLine(colleagueLeftText(data.employee, lead), "mm-colleague-left");
+    if (data.lead) showJoined(data.lead);
   });
   socket.on("said", (msg) => {
     renderMessage(msg);
