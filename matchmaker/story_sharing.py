@@ -1,8 +1,8 @@
 """Sharing proof stories: the stories marketing may export (approved or published, and only
 while the customer's consent covers every quote's exact words), as Markdown, JSON or CSV with
-personal data masked; and for each published story a short post in its language crediting the
-colleague, which they copy from their console to share in their own network, each copy
-counted."""
+personal data masked (as marketing corrected the masking in the preview); and for each
+published story a short post in its language crediting the colleague, which they copy from
+their console to share in their own network, each copy counted."""
 
 from __future__ import annotations
 
@@ -16,13 +16,14 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from .errors import InvalidInput, NotFound
-from .models import Employee, Story, StoryShare
+from .errors import Conflict, InvalidInput, NotFound
+from .models import Employee, Story, StoryQuote, StoryShare
 from .ports import NameFinder
-from .redaction import find_personal_data, mask
+from .redaction import Correction, Span, apply_corrections, find_personal_data, mask
+from .stories.building import get_story, require_marketing
 from .stories.consent import consent_state, decisions_for
 from .stories.publishing import publishable_stories
-from .stories.states import State
+from .stories.states import EDITABLE, State, record
 
 FORMATS = ("markdown", "json", "csv")
 CHANNELS = ("copy", "linkedin")
@@ -77,23 +78,109 @@ def exportable_stories(session: Session) -> list[Story]:
     return kept
 
 
-def public_quote(story: Story, text: str, names: NameFinder | None) -> str:
-    """The quote with personal data masked: the customer's details always found; the colleague
+def detected(story: Story, text: str, names: NameFinder | None) -> list[Span]:
+    """Personal data found in a quote's words: the customer's details always; the colleague
     credited stays named (they approved the story)."""
     customer = story.conversation.customer
     known = [k for k in (customer.name, customer.email, story.conversation.reply_to) if k]
     credited = {story.employee.name.casefold(), *(
         part.casefold() for part in story.employee.name.split() if len(part) >= 3)}
-    spans = [s for s in find_personal_data(text, _language(story), known, names)
-             if s.text.casefold() not in credited]
-    return mask(text, spans)
+    return [s for s in find_personal_data(text, _language(story), known, names)
+            if s.text.casefold() not in credited]
+
+
+def corrections_of(quote: StoryQuote) -> tuple[tuple[Correction, ...], tuple[Correction, ...]]:
+    """Marketing's stored corrections of a quote: (ranges to mask too, ranges to leave)."""
+    stored = quote.corrections or {}
+    return (tuple(Correction(a, b, kind) for a, b, kind in stored.get("add", ())),
+            tuple(Correction(a, b) for a, b in stored.get("remove", ())))
+
+
+def quote_spans(story: Story, quote: StoryQuote, names: NameFinder | None) -> list[Span]:
+    """What is masked in a quote: what redaction finds, as marketing corrected it."""
+    add, remove = corrections_of(quote)
+    return apply_corrections(quote.text, detected(story, quote.text, names), add, remove)
+
+
+def public_quote(story: Story, quote: StoryQuote, names: NameFinder | None) -> str:
+    """The quote's words as they leave the product: personal data masked."""
+    return mask(quote.text, quote_spans(story, quote, names))
+
+
+@dataclass(frozen=True)
+class MaskChoice:
+    """One range of a quote marketing decides about: found by redaction or added by hand, and
+    whether it is masked now."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+    masked: bool
+    manual: bool
+
+
+def masking(story: Story, quote: StoryQuote, names: NameFinder | None
+            ) -> tuple[str, list[MaskChoice]]:
+    """The preview of a quote as it will leave (masked), and every range to decide about."""
+    found = detected(story, quote.text, names)
+    add, remove = corrections_of(quote)
+    choices = [MaskChoice(s.start, s.end, s.kind, s.text,
+                          not any(s.overlaps(c.start, c.end) for c in remove), False)
+               for s in found if not any(s.overlaps(c.start, c.end) for c in add)]
+    choices += [MaskChoice(c.start, c.end, c.kind or "name", quote.text[c.start:c.end], True,
+                           True) for c in add]
+    return mask(quote.text, apply_corrections(quote.text, found, add, remove)), sorted(
+        choices, key=lambda c: c.start)
+
+
+def decided(quote: StoryQuote, story: Story, names: NameFinder | None, masked: set[str],
+            also: str, kind: str) -> tuple[list, list]:
+    """(add, remove) from the preview's form: the ranges ticked ("start-end-kind"), and every
+    occurrence of `also` to mask as kind."""
+    found = detected(story, quote.text, names)
+    keys = {f"{s.start}-{s.end}-{s.kind}" for s in found}
+    add = [[int(a), int(b), k] for a, b, k in (v.split("-", 2) for v in masked - keys)
+           if a.isdigit() and b.isdigit()]
+    remove = [[s.start, s.end] for s in found if f"{s.start}-{s.end}-{s.kind}" not in masked]
+    words = also.strip()
+    at = quote.text.find(words) if words else -1
+    while at >= 0:
+        add.append([at, at + len(words), kind])
+        at = quote.text.find(words, at + len(words))
+    return add, remove
+
+
+def correct_quote(session: Session, story_id: object, quote_id: object, add: object,
+                  remove: object, editor: Employee, now: datetime) -> StoryQuote:
+    """Store marketing's corrections of a quote's masking (replacing the earlier ones): add,
+    [(start, end, kind)] more to mask; remove, [(start, end)] found but to leave visible."""
+    require_marketing(editor)
+    story = get_story(session, story_id, lock=True)
+    if State(story.state) not in EDITABLE:
+        raise Conflict("a published or withdrawn story cannot be changed", code="story_locked")
+    quote = next((q for q in story.quotes if q.id == quote_id), None)
+    if quote is None:
+        raise InvalidInput("a quote is not in this story", code="invalid_quotes")
+    try:
+        added = tuple(Correction(int(a), int(b), str(kind)) for a, b, kind in add)
+        removed = tuple(Correction(int(a), int(b)) for a, b in remove)
+    except (TypeError, ValueError):
+        raise InvalidInput("ranges are (start, end[, kind])", code="invalid_correction") from None
+    apply_corrections(quote.text, [], added, removed)  # InvalidInput when a range is wrong
+    quote.corrections = {"add": [[c.start, c.end, c.kind] for c in added],
+                         "remove": [[c.start, c.end] for c in removed]}
+    record(session, story, "masking_corrected", now, actor="marketing", employee_id=editor.id,
+           detail={"quote_id": quote.id, "added": len(added), "removed": len(removed)})
+    session.flush()
+    return quote
 
 
 def exported(story: Story, names: NameFinder | None) -> Exported:
     employee = story.employee
     return Exported(story.id, story.title, _language(story), story.state, employee.name,
                     employee.title or employee.role, employee.team or "",
-                    tuple(public_quote(story, q.text, names) for q in story.quotes),
+                    tuple(public_quote(story, q, names) for q in story.quotes),
                     story.published_at)
 
 
@@ -134,7 +221,7 @@ def _markdown(story: Exported) -> str:
 def share_text(story: Story, names: NameFinder | None, company: str = "") -> str:
     """The post the credited colleague shares, in the story's language."""
     language = _language(story)
-    quote = public_quote(story, story.quotes[0].text, names) if story.quotes else ""
+    quote = public_quote(story, story.quotes[0], names) if story.quotes else ""
     if len(quote) > MAX_QUOTE_IN_POST:
         quote = quote[:MAX_QUOTE_IN_POST - 1].rsplit(" ", 1)[0] + "…"
     employee = story.employee

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from matchmaker import story_sharing
 from matchmaker.errors import InvalidInput, MatchmakerError
 from matchmaker.models import Employee, Story
+from matchmaker.redaction import KINDS
 from matchmaker.stories import approvals, building, consent, listing, publishing
 from matchmaker.stories.states import ALLOWED, EDITABLE, State
 
@@ -56,7 +57,7 @@ def story_json(session: Session, story: Story, public: bool = False) -> dict:
     decisions = consent.decisions_for(session, story.conversation_id)
     names = names_for(services()) if public else None
     quotes = [{"id": q.id, "seq": q.seq, "author": q.author,
-               "text": story_sharing.public_quote(story, q.text, names)}
+               "text": story_sharing.public_quote(story, q, names)}
               if public else
               {"id": q.id, "seq": q.seq, "author": q.author, "original": q.original,
                "text": q.text, "edited": q.edited, "consent": consent.consent_state(q, decisions)}
@@ -147,7 +148,8 @@ def _story_page(story_id: int, status: int = 200):
             approvals=approvals.approvals(session, story), editable=story.state in
             {s.value for s in EDITABLE}, link=consent_link(svc.settings, story.conversation),
             decisions=[d for d in decisions if d.quote_id in {q.id for q in story.quotes}],
-            mail=svc.policy.mail_enabled and bool(story.conversation.reply_to)), status
+            masking={q.id: story_sharing.masking(story, q, names_for(svc)) for q in story.quotes},
+            kinds=KINDS, mail=svc.policy.mail_enabled and bool(story.conversation.reply_to)), status
 
 
 @bp.get("/stories/<id:story_id>")

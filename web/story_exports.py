@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
 from matchmaker import story_sharing
-from matchmaker.errors import MatchmakerError, Unauthenticated
+from matchmaker.errors import MatchmakerError, NotFound, Unauthenticated
 from matchmaker.models import Employee
+from matchmaker.stories.building import get_story
 
 from .api import body_of
 from .auth import require
@@ -41,6 +43,30 @@ def export():
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="stories-{date.today()}.{extension}"',
         "Cache-Control": "no-store"})
+
+
+@bp.post("/<id:story_id>/quotes/<id:quote_id>/masking")
+@require("marketing")
+def correct_masking(story_id: int, quote_id: int):
+    """The preview's form: which ranges stay masked, and words to mask as well."""
+    svc = services()
+    try:
+        with svc.transaction() as session:
+            story = get_story(session, story_id)
+            quote = next((q for q in story.quotes if q.id == quote_id), None)
+            if quote is None:
+                raise NotFound("a quote is not in this story", code="invalid_quotes")
+            add, remove = story_sharing.decided(
+                quote, story, names_for(svc), set(request.form.getlist("mask")),
+                request.form.get("also", ""), request.form.get("kind", "name"))
+            story_sharing.correct_quote(session, story_id, quote_id, add, remove,
+                                        session.get(Employee, current_user.id), svc.clock())
+        flash(gettext("Masking saved: exports and the share post follow it."), "ok")
+    except MatchmakerError as error:  # shown on the story's page, with the domain's words
+        flash(str(error), "error")
+        if isinstance(error, NotFound):
+            raise
+    return redirect(url_for("stories.story", story_id=story_id, _anchor=f"masking-{quote_id}"))
 
 
 def _me(session) -> Employee:

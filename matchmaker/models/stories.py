@@ -55,6 +55,9 @@ class StoryQuote(Base):
     original: Mapped[str] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Marketing's corrections of the automatic masking of text: {"add": [[start, end, kind]],
+    # "remove": [[start, end]]} (None: none); cleared when the words change.
+    corrections: Mapped[dict | None] = mapped_column(JSON)
 
     story: Mapped[Story] = relationship(back_populates="quotes")
 

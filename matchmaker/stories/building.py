@@ -117,6 +117,7 @@ def edit_story(session: Session, story_id: object, title: object, texts: Mapping
         record(session, story, "quote_edited", now, actor="marketing", employee_id=editor.id,
                detail={"quote_id": qid, "before": quote.text, "after": text})
         quote.text, quote.edited = text, text != quote.original
+        quote.corrections = None  # they were ranges in the old words
     if name != story.title:
         record(session, story, "retitled", now, actor="marketing", employee_id=editor.id,
                detail={"before": story.title, "after": name})

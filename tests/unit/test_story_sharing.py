@@ -9,7 +9,7 @@ import json
 import pytest
 
 from matchmaker import story_sharing
-from matchmaker.errors import InvalidInput, NotFound
+from matchmaker.errors import Conflict, InvalidInput, NotFound
 from matchmaker.models import (
     ConsentDecision,
     Conversation,
@@ -18,6 +18,7 @@ from matchmaker.models import (
     Story,
     StoryQuote,
 )
+from matchmaker.stories import building
 
 SAID = "Jonas fixed it in minutes. Write me at maria@example.org, I am Maria Kowalczyk."
 
@@ -79,14 +80,69 @@ def test_a_revocation_takes_the_story_out_of_the_export(tx, stories):
 
 
 def test_quotes_leave_masked_but_the_colleague_credited_stays_named(tx, stories, staff):
-    story_id = stories(employee="dev@example.test", said="Dana fixed it. Mail maria@example.org,"
-                                                         " Maria Kowalczyk.")
+    with tx() as session:
+        first = session.get(Employee, staff["dev@example.test"]).name.split()[0]
+    story_id = stories(employee="dev@example.test",
+                       said=f"{first} fixed it. Mail maria@example.org, Maria Kowalczyk.")
     with tx() as session:
         story = session.get(Story, story_id)
-        first = session.get(Employee, staff["dev@example.test"]).name.split()[0]
-        quote = story_sharing.public_quote(story, f"{first} fixed it. Mail maria@example.org,"
-                                                  " Maria Kowalczyk.", None)
+        quote = story_sharing.public_quote(story, story.quotes[0], None)
     assert first in quote and "maria@example.org" not in quote and "Kowalczyk" not in quote
+
+
+def test_marketing_corrects_the_masking_and_every_way_out_follows_it(tx, clock, stories, staff):
+    said = "Call Paul at the Ghent office, or mail maria@example.org."
+    story_id = stories("approved", said=said)
+    at = said.index("maria@example.org")
+    with tx() as session:
+        marketing = session.get(Employee, staff["marketing@example.test"])
+        quote = session.get(Story, story_id).quotes[0]
+        story_sharing.correct_quote(session, story_id, quote.id, [[5, 9, "name"]],
+                                    [[at, at + 17]], marketing, clock())
+    with tx() as session:
+        story = session.get(Story, story_id)
+        shown = story_sharing.public_quote(story, story.quotes[0], None)
+        assert shown == "Call [name] at the Ghent office, or mail maria@example.org."
+        assert story.events[-1].kind == "masking_corrected"
+        [exported] = [story_sharing.exported(s, None) for s in story_sharing.exportable_stories(
+            session)]
+    assert exported.quotes == (shown,)
+
+
+@pytest.mark.parametrize(("add", "remove", "code"), [
+    ([[0, 999, "name"]], [], "correction_out_of_range"),
+    ([[0, 4, "shoe size"]], [], "invalid_kind"),
+    ([[0, 4, "name"]], [[2, 6]], "overlapping_corrections"),
+    ([["a", None]], [], "invalid_correction"),
+])
+def test_a_wrong_correction_is_refused_with_a_code(tx, clock, stories, staff, add, remove, code):
+    story_id = stories("draft")
+    with tx() as session, pytest.raises(InvalidInput) as refused:
+        quote = session.get(Story, story_id).quotes[0]
+        story_sharing.correct_quote(session, story_id, quote.id, add, remove, session.get(
+            Employee, staff["marketing@example.test"]), clock())
+    assert refused.value.code == code
+
+
+def test_a_published_story_s_masking_is_not_changed(tx, clock, stories, staff):
+    story_id = stories("published")
+    with tx() as session, pytest.raises(Conflict):
+        quote = session.get(Story, story_id).quotes[0]
+        story_sharing.correct_quote(session, story_id, quote.id, [], [], session.get(
+            Employee, staff["marketing@example.test"]), clock())
+
+
+def test_new_words_drop_the_corrections_made_for_the_old_ones(tx, clock, stories, staff):
+    story_id = stories("draft")
+    with tx() as session:
+        marketing = session.get(Employee, staff["marketing@example.test"])
+        quote = session.get(Story, story_id).quotes[0]
+        story_sharing.correct_quote(session, story_id, quote.id, [[0, 5, "name"]], [],
+                                    marketing, clock())
+        building.edit_story(session, story_id, "New title", {quote.id: "Other words now."},
+                            marketing, clock())
+    with tx() as session:
+        assert session.get(Story, story_id).quotes[0].corrections is None
 
 
 @pytest.mark.parametrize("kind", story_sharing.FORMATS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -94,3 +95,27 @@ def test_a_share_without_the_csrf_token_is_refused(app, marketing, ended):
     client, _ = signed_in(app, "dev@example.test")
     refused = client.post(f"/console/stories/{story_id}/shares", json={"channel": "copy"})
     assert refused.status_code == 400 and refused.get_json()["error"] == "csrf"
+
+
+def test_marketing_previews_the_masking_and_corrects_it_before_export(app, svc, marketing,
+                                                                      ended):
+    conversation_id, widget = ended
+    widget.emit("consent", {"granted": True}, namespace=CUS, callback=True)
+    created = post(marketing, f"/marketing/conversations/{conversation_id}/stories",
+                   seq=["2"], title="A week saved")
+    story_id = created.get_json()["story"]["id"]
+    client, _ = marketing
+    page = client.get(f"/marketing/stories/{story_id}").get_data(as_text=True)
+    assert 'class="masked-preview"' in page and PRAISE in page
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    quote_id = int(re.search(r'id="masking-(\d+)"', page).group(1))
+    saved = client.post(f"/marketing/stories/{story_id}/quotes/{quote_id}/masking",
+                        data={"csrf_token": token, "also": "webhook docs", "kind": "id"})
+    assert saved.status_code == 302
+    page = client.get(f"/marketing/stories/{story_id}").get_data(as_text=True)
+    assert "Your [id] saved us a week of work." in page
+    refused = client.post(f"/marketing/stories/{story_id}/quotes/{quote_id}/masking",
+                          data={"csrf_token": token, "mask": "0-999-name"})
+    assert refused.status_code == 302  # back to the page, with the reason; nothing changed
+    page = client.get(f"/marketing/stories/{story_id}").get_data(as_text=True)
+    assert "is not inside the text" in page and "Your [id] saved us a week of work." in page
