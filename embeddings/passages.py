@@ -179,16 +179,25 @@ class PassageIndex:
         rows = np.concatenate([group for _, group in groups])
         scores = self._scores(snapshot.passages, rows, np.asarray(vector, dtype=np.float32),
                               snapshot.blocks)
-        result = {}
-        start = 0
-        for eid, group in groups:
-            mine, where = scores[start:start + len(group)], rows[start:start + len(group)]
-            start += len(group)
-            best = int(np.argmax(mine))
-            own = snapshot.profile[where]
-            curated = None
-            if own.any():
-                pick = int(np.argmax(np.where(own, mine, -np.inf)))
-                curated = (int(snapshot.ids[where[pick]]), float(mine[pick]))
-            result[eid] = ((int(snapshot.ids[where[best]]), float(mine[best])), curated)
-        return result
+        sizes = np.fromiter((len(group) for _, group in groups), dtype=np.int64,
+                            count=len(groups))
+        best = _first_max(scores, sizes)
+        own = snapshot.profile[rows]
+        curated = _first_max(np.where(own, scores, -np.inf), sizes)
+        has_own = np.logical_or.reduceat(own, np.cumsum(sizes) - sizes)
+        ids = snapshot.ids[rows]
+        best_ids, best_scores = ids[best].tolist(), scores[best].astype(float).tolist()
+        curated_ids, curated_scores = ids[curated].tolist(), scores[curated].astype(float).tolist()
+        return {eid: ((best_ids[i], best_scores[i]),
+                      (curated_ids[i], curated_scores[i]) if has_own[i] else None)
+                for i, (eid, _) in enumerate(groups)}
+
+
+def _first_max(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Index into values of the first largest value of each consecutive group of these sizes
+    (np.argmax per group, without a Python loop)."""
+    starts = np.cumsum(sizes) - sizes
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    at_max = np.flatnonzero(values == np.maximum.reduceat(values, starts)[group])
+    _, first = np.unique(group[at_max], return_index=True)
+    return at_max[first]

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from . import feedback
@@ -28,26 +28,57 @@ class Outcome:
     rating_sum: int = 0
 
 
-def outcomes(session: Session, employee_ids: list[int]) -> dict[int, Outcome]:
-    """Live outcomes per employee: offers accepted or declined, ratings of their conversations."""
-    offers = session.execute(
-        select(Offer.employee_id, Offer.outcome, func.count())
-        .where(Offer.employee_id.in_(employee_ids), Offer.outcome.in_(("accepted", "declined")))
-        .group_by(Offer.employee_id, Offer.outcome)).all()
-    ratings = session.execute(
-        select(Conversation.employee_id, func.count(), func.sum(Rating.stars))
-        .join(Rating, Rating.conversation_id == Conversation.id)
-        .where(Conversation.employee_id.in_(employee_ids))
-        .group_by(Conversation.employee_id)).all()
-    counts: dict[int, dict] = {}
-    for eid, outcome, count in offers:
-        counts.setdefault(eid, {})[outcome] = count
-    for eid, count, total in ratings:
-        counts.setdefault(eid, {}).update(ratings=count, rating_sum=int(total or 0))
-    return {eid: Outcome(**values) for eid, values in counts.items()}
+@dataclass(frozen=True)
+class Person:
+    """What ranking reads of an employee: a few columns and their live outcomes."""
+
+    id: int
+    role: str
+    languages: list[str]
+    title: str
+    team: str
+    prior_accepted: int
+    outcome: Outcome
 
 
-def signal(employee: Employee, outcome: Outcome | None) -> float:
+def _people_statement():
+    """Active employees among :ids with their live outcomes; built once (the hot path of every
+    ranking), its ids bound at each call."""
+    ids = bindparam("ids", expanding=True)
+    offers = (select(Offer.employee_id,
+                     func.sum(case((Offer.outcome == "accepted", 1), else_=0)).label("accepted"),
+                     func.sum(case((Offer.outcome == "declined", 1), else_=0)).label("declined"))
+              .where(Offer.employee_id.in_(ids), Offer.outcome.in_(("accepted", "declined")))
+              .group_by(Offer.employee_id).subquery())
+    ratings = (select(Conversation.employee_id, func.count().label("ratings"),
+                      func.sum(Rating.stars).label("rating_sum"))
+               .join(Rating, Rating.conversation_id == Conversation.id)
+               .where(Conversation.employee_id.in_(ids))
+               .group_by(Conversation.employee_id).subquery())
+    return (select(Employee.id, Employee.role, Employee.languages, Employee.title,
+                   Employee.team, Employee.prior_accepted, offers.c.accepted, offers.c.declined,
+                   ratings.c.ratings, ratings.c.rating_sum)
+            .outerjoin(offers, offers.c.employee_id == Employee.id)
+            .outerjoin(ratings, ratings.c.employee_id == Employee.id)
+            .where(Employee.id.in_(ids), Employee.active.is_(True)))
+
+
+_PEOPLE = _people_statement()
+
+
+def people(session: Session, employee_ids: list[int]) -> dict[int, Person]:
+    """The active ones of these employees, each with their live outcomes (offers accepted or
+    declined, ratings of their conversations): one statement, whatever their number."""
+    if not employee_ids:
+        return {}
+    return {row.id: Person(row.id, row.role, row.languages or [], row.title or "",
+                           row.team or "", row.prior_accepted or 0,
+                           Outcome(int(row.accepted or 0), int(row.declined or 0),
+                                   int(row.ratings or 0), int(row.rating_sum or 0)))
+            for row in session.execute(_PEOPLE, {"ids": list(employee_ids)})}
+
+
+def signal(employee: Employee | Person, outcome: Outcome | None) -> float:
     """A number in [-1, 1]: volume of accepted work (log, saturating), rating and declines."""
     outcome = outcome or Outcome()
     accepted = employee.prior_accepted + outcome.accepted

@@ -166,12 +166,15 @@ def _remove(session: Session, where: tuple) -> None:
 
 
 def index_version(session: Session) -> str:
-    """Identifies the stored passages as "generation:highest id", two index look-ups: new
-    passages raise the id, removals raise the generation."""
-    generation = session.scalar(select(PassageGeneration.generation).where(
-        PassageGeneration.id == 1)) or 0
-    top = session.scalar(select(func.max(ProfilePassage.id))) or 0
-    return f"{generation}:{top}"
+    """Identifies the stored passages as "generation:highest id", two index look-ups in one
+    statement: new passages raise the id, removals raise the generation."""
+    generation, top = session.execute(_VERSION).one()
+    return f"{generation or 0}:{top or 0}"
+
+
+_VERSION = select(
+    select(PassageGeneration.generation).where(PassageGeneration.id == 1).scalar_subquery(),
+    select(func.max(ProfilePassage.id)).scalar_subquery())
 
 
 def sync_indexes(session: Session, index: ProfileIndex, lexical: LexicalIndex,

@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from . import experience
@@ -36,10 +36,14 @@ KIND_PROTOTYPES = {
                "a transfer, an order, a delivery, a refund or something that does not work",
 }
 ROLE_KIND = {"developer": "technical", "sales": "commercial", "support": "support"}
+# The closest passages' kind, words and history item: built once, ids bound at each ranking.
+_PASSAGES = select(ProfilePassage.id, ProfilePassage.kind, ProfilePassage.text,
+                   ProfilePassage.history_item_id).where(
+    ProfilePassage.id.in_(bindparam("ids", expanding=True)))
 CLEAR_LANGUAGE = 0.8  # a detected language this likely counts as the question's language
 
 
-def speaks(employee: Employee, language: str | None) -> bool:
+def speaks(employee: Employee | experience.Person, language: str | None) -> bool:
     """Whether the employee speaks language ("nl-BE" counts as "nl"); unknown means yes."""
     if not language or not employee.languages:
         return True
@@ -194,20 +198,17 @@ class Matcher:
         # The cross-lingual weights apply to a question more likely not English than English:
         # an English question the detector doubts a little keeps every signal.
         english = 1.0 if reading.english >= 0.5 else reading.english
-        active = session.scalars(select(Employee.id).where(
-            Employee.id.in_(signals.evidence), Employee.active.is_(True))).all()
-        employees = {e.id: e for e in session.scalars(select(Employee).where(
-            Employee.id.in_(self._contenders(signals, active, limit, english))))}
+        people = experience.people(session, list(signals.evidence))
+        contenders = self._contenders(signals, list(people), limit, english)
         spoken = reading.language or language
         min_fit = self.threshold(reading.english, space)
-        if not employees:
+        if not contenders:
             return Ranking([], 0.0, min_fit, reading.language)
         kinds = self.question_kinds(reading.vector)
-        outcomes = experience.outcomes(session, list(employees))
-        matches = [self._score(employee, signals, kinds, outcomes.get(eid), spoken, english)
-                   for eid, employee in employees.items()]
+        matches = [self._score(people[eid], signals, kinds, spoken, english)
+                   for eid in contenders]
         matches.sort(key=lambda m: (-m.score, m.employee_id))
-        matches = self._break_ties(session, matches)[:limit]
+        matches = self._break_ties(session, matches, limit)[:limit]
         fit = max((m.fit for m in matches), default=0.0)
         return Ranking(matches, fit, min_fit, reading.language)
 
@@ -241,9 +242,7 @@ class Matcher:
         closest = self.index.closest(vector, list(signals.evidence))
         wanted = {pid for best, curated in closest.values()
                   for pid, _ in (best, curated or best)}
-        rows = {row.id: row for row in session.execute(
-            select(ProfilePassage.id, ProfilePassage.kind, ProfilePassage.text,
-                   ProfilePassage.history_item_id).where(ProfilePassage.id.in_(wanted)))}
+        rows = {row.id: row for row in session.execute(_PASSAGES, {"ids": list(wanted)})}
         for eid, ((pid, cosine), curated) in closest.items():
             evidence, row = signals.of(eid), rows.get(pid)
             if row is not None:  # else removed since the indexes were built
@@ -277,9 +276,8 @@ class Matcher:
                  + 1e-3)  # and the rounding of scores
         return [eid for eid, value in known.items() if value >= kth - reach]
 
-    def _score(self, employee: Employee, signals: _Signals, kinds: dict[str, float],
-               outcome: experience.Outcome | None, language: str | None,
-               english: float = 1.0) -> Match:
+    def _score(self, employee: experience.Person, signals: _Signals, kinds: dict[str, float],
+               language: str | None, english: float = 1.0) -> Match:
         w = self.weights
         evidence = signals.evidence[employee.id]
         cosine, kind, history_item = evidence.passage or (0.0, "", None)
@@ -287,7 +285,7 @@ class Matcher:
         parts = {
             **self._similarity(evidence, english),
             "role": w.role * ((kinds[role_kind] - 1 / 3) if role_kind else 0.0),
-            "experience": w.experience * experience.signal(employee, outcome),
+            "experience": w.experience * experience.signal(employee, employee.outcome),
             "language": -w.language * (not speaks(employee, language)),
         }
         score = sum(parts.values())
@@ -300,16 +298,19 @@ class Matcher:
                                   history_item if kind == "history" else None)
         return Match(employee.id, round(score, 4), explanation, round(cosine, 4))
 
-    def _break_ties(self, session: Session, matches: list[Match]) -> list[Match]:
-        """Near-ties go to the person with fewer live chats and open offers."""
+    def _break_ties(self, session: Session, matches: list[Match], limit: int) -> list[Match]:
+        """Near-ties go to the person with fewer live chats and open offers. Only the groups of
+        near-ties that start within the first `limit` are returned (and their loads read)."""
         if len(matches) < 2:
             return matches
-        load = loads(session, [m.employee_id for m in matches])
-        result: list[Match] = []
-        group: list[Match] = []
-        for match in matches:
-            if group and group[0].score - match.score > self.weights.tie_margin:
-                result += sorted(group, key=lambda m: (load[m.employee_id], -m.score))
-                group = []
-            group.append(match)
-        return result + sorted(group, key=lambda m: (load[m.employee_id], -m.score))
+        groups: list[list[Match]] = []
+        for taken, match in enumerate(matches):
+            if groups and groups[-1][0].score - match.score <= self.weights.tie_margin:
+                groups[-1].append(match)
+            elif taken >= limit > 0:
+                break
+            else:
+                groups.append([match])
+        load = loads(session, [m.employee_id for group in groups for m in group])
+        return [m for group in groups
+                for m in sorted(group, key=lambda m: (load[m.employee_id], -m.score))]

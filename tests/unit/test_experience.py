@@ -109,3 +109,27 @@ def test_lowering_the_rating_takes_the_lesson_back(tx, matcher, encoder, policy,
     with tx() as session:
         assert session.query(HistoryItem).count() == 0
         assert session.query(ProfilePassage).filter_by(kind="history").count() == 0
+
+
+def test_ranking_reads_active_people_with_their_live_outcomes_in_one_statement(
+        tx, matcher, encoder, policy, clock, staff):
+    conversation_id, answered_by = closed_conversation(tx, matcher, policy, clock, staff,
+                                                       "webhook signature verification")
+    with tx() as session:
+        experience.rate_and_learn(session, encoder, session.get(Conversation, conversation_id),
+                                  4, "", clock())
+    _, declined = ask(tx, matcher, policy, clock, text="webhook signature verification")
+    with tx() as session:
+        offers.decline_offer(session, declined.offer_id, declined.employee_id, policy, clock())
+    gone = next(eid for eid in staff.values()
+                if eid not in {answered_by, declined.employee_id})
+    with tx() as session:
+        session.get(Employee, gone).active = False
+    with tx() as session:
+        people = experience.people(session, [*staff.values()])
+        assert experience.people(session, []) == {}
+    assert set(people) == set(staff.values()) - {gone}
+    mine = people[answered_by].outcome
+    assert (mine.accepted, mine.ratings, mine.rating_sum) == (1, 1, 4)
+    assert people[declined.employee_id].outcome.declined == 1
+    assert sum(person.outcome.declined for person in people.values()) == 1

@@ -64,6 +64,31 @@ def test_closest_gives_each_persons_best_passage_and_best_profile_passage(compan
         assert result[eid][1][0] == ids[mine][np.argmax(own)]
 
 
+def test_closest_of_many_people_at_once_matches_one_by_one(company):
+    """The grouped argmax gives what a loop over each person gives: the first of equal best
+    passages, and None for someone with no passage of the profile's own words."""
+    ids, owners, profile, vectors, gist_owners, gists = company
+    profile = profile.copy()
+    profile[owners == 4] = False  # only history
+    vectors = vectors.copy()
+    vectors[np.flatnonzero(owners == 7)[:2]] = vectors[np.flatnonzero(owners == 7)[0]]  # a tie
+    index = PassageIndex()
+    index.rebuild(ids, owners, profile, vectors, gist_owners, gists, "v1")
+    question = vectors[np.flatnonzero(owners == 7)[0]]
+    result = index.closest(question, list(range(1, 61)))
+    for eid in range(1, 61):
+        mine = owners == eid
+        scores = vectors[mine] @ question
+        assert result[eid][0][0] == ids[mine][np.argmax(scores)]
+        if eid == 4:
+            assert result[eid][1] is None
+        else:
+            own = np.where(profile[mine], scores, -np.inf)
+            assert result[eid][1] == (ids[mine][np.argmax(own)],
+                                      pytest.approx(own.max(), abs=1e-5))
+    assert result[7][0][0] == ids[np.flatnonzero(owners == 7)[0]]
+
+
 def test_the_shortlist_is_ordered_by_gist_cosine(company):
     *_, gist_owners, gists = company
     question = gists[9]
