@@ -18,6 +18,14 @@ Transaction = Callable[[], AbstractContextManager[Session]]
 Statement = Callable[[], AbstractContextManager[Connection]]
 
 
+def core(session: Session) -> Connection:
+    """The session's connection, for a hot read that needs no ORM objects (SQLAlchemy Core
+    skips the ORM's per-statement work); pending changes are flushed first, as the ORM's own
+    autoflush would."""
+    session.flush()
+    return session.connection()
+
+
 def make_engine(url: str, pool_size: int = 20) -> Engine:
     """An engine for url; SQLite gets WAL, foreign keys and a busy timeout.
 

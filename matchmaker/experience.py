@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from . import feedback
+from .db import core
 from .feedback import rate
 from .models import ConsentDecision, Conversation, Employee, HistoryItem, Offer, Rating
 from .ports import Encoder
@@ -75,7 +76,7 @@ def people(session: Session, employee_ids: list[int]) -> dict[int, Person]:
                            row.team or "", row.prior_accepted or 0,
                            Outcome(int(row.accepted or 0), int(row.declined or 0),
                                    int(row.ratings or 0), int(row.rating_sum or 0)))
-            for row in session.execute(_PEOPLE, {"ids": list(employee_ids)})}
+            for row in core(session).execute(_PEOPLE, {"ids": list(employee_ids)})}
 
 
 def signal(employee: Employee | Person, outcome: Outcome | None) -> float:

@@ -12,6 +12,7 @@ from sqlalchemy import and_, bindparam, delete, func, or_, select, union_all, up
 from sqlalchemy.orm import Session
 
 from . import signins
+from .db import core
 from .models import Conversation, Employee, Offer, Participant, Presence
 from .values import Policy
 
@@ -113,7 +114,7 @@ def loads(session: Session, employee_ids: list[int]) -> dict[int, int]:
     offers."""
     load = dict.fromkeys(employee_ids, 0)
     if load:
-        for eid, count in session.execute(_LOADS, {"ids": list(load)}):
+        for eid, count in core(session).execute(_LOADS, {"ids": list(load)}):
             load[eid] += count
     return load
 

@@ -10,6 +10,7 @@ import numpy as np
 from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.orm import Session
 
+from .db import core
 from .errors import ModelMismatch
 from .models import Employee, HistoryItem, PassageGeneration, ProfilePassage, VectorSpace
 from .ports import Encoder, LexicalIndex, ProfileIndex
@@ -168,7 +169,7 @@ def _remove(session: Session, where: tuple) -> None:
 def index_version(session: Session) -> str:
     """Identifies the stored passages as "generation:highest id", two index look-ups in one
     statement: new passages raise the id, removals raise the generation."""
-    generation, top = session.execute(_VERSION).one()
+    generation, top = core(session).execute(_VERSION).one()
     return f"{generation or 0}:{top or 0}"
 
 

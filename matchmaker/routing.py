@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from . import experience
-from .db import Transaction
+from .db import Transaction, core
 from .models import Employee, ProfilePassage, VectorSpace
 from .ports import Encoder, LanguageDetector, LexicalIndex, ProfileIndex
 from .presence import loads
@@ -242,7 +242,8 @@ class Matcher:
         closest = self.index.closest(vector, list(signals.evidence))
         wanted = {pid for best, curated in closest.values()
                   for pid, _ in (best, curated or best)}
-        rows = {row.id: row for row in session.execute(_PASSAGES, {"ids": list(wanted)})}
+        rows = {row.id: row
+                for row in core(session).execute(_PASSAGES, {"ids": list(wanted)})}
         for eid, ((pid, cosine), curated) in closest.items():
             evidence, row = signals.of(eid), rows.get(pid)
             if row is not None:  # else removed since the indexes were built
