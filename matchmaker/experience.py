@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
@@ -29,9 +30,9 @@ class Outcome:
     rating_sum: int = 0
 
 
-@dataclass(frozen=True)
-class Person:
-    """What ranking reads of an employee: a few columns and their live outcomes."""
+class Person(NamedTuple):
+    """What ranking reads of an employee: a few columns and their live outcomes (a tuple:
+    a hundred are made for every question)."""
 
     id: int
     role: str
@@ -40,6 +41,9 @@ class Person:
     team: str
     prior_accepted: int
     outcome: Outcome
+
+
+_NO_OUTCOME = Outcome()
 
 
 def _people_statement():
@@ -72,11 +76,15 @@ def people(session: Session, employee_ids: list[int]) -> dict[int, Person]:
     declined, ratings of their conversations): one statement, whatever their number."""
     if not employee_ids:
         return {}
-    return {row.id: Person(row.id, row.role, row.languages or [], row.title or "",
-                           row.team or "", row.prior_accepted or 0,
-                           Outcome(int(row.accepted or 0), int(row.declined or 0),
-                                   int(row.ratings or 0), int(row.rating_sum or 0)))
-            for row in core(session).execute(_PEOPLE, {"ids": list(employee_ids)})}
+    people = {}
+    for (eid, role, languages, title, team, prior, accepted, declined, ratings,
+         rating_sum) in core(session).execute(_PEOPLE, {"ids": list(employee_ids)}):
+        outcome = (Outcome(int(accepted or 0), int(declined or 0), int(ratings or 0),
+                           int(rating_sum or 0)) if accepted or declined or ratings
+                   else _NO_OUTCOME)
+        people[eid] = Person(eid, role, languages or [], title or "", team or "", prior or 0,
+                             outcome)
+    return people
 
 
 def signal(employee: Employee | Person, outcome: Outcome | None) -> float:
