@@ -11,21 +11,26 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from matchmaker import conversations, notes, passage_marks, transcripts
+from matchmaker.errors import InvalidInput
 from matchmaker.lifecycle import Status
 from matchmaker.models import Employee
 from matchmaker.privacy import audit
 
 from . import live
 from .auth import require
+from .schemas import whole_number
 from .services import services
 
 bp = Blueprint("marketing", __name__, url_prefix="/marketing")
 
 
 def _int_arg(name: str) -> int | None:
-    """A small whole number from the query string, or None (anything else is ignored)."""
-    value = request.args.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+    """A small whole number from the query string, or None (anything else is ignored: the
+    list's links are made by the page itself)."""
+    try:
+        return whole_number(request.args.get(name, ""), name)
+    except InvalidInput:
+        return None
 
 
 @bp.get("/")

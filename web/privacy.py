@@ -16,6 +16,7 @@ from matchmaker.privacy import audit, erasure, export
 
 from .auth import require
 from .runtime import names_for
+from .schemas import whole_number
 from .services import services
 
 bp = Blueprint("privacy", __name__, url_prefix="/admin")
@@ -28,12 +29,8 @@ def scrubber() -> erasure.Scrubber:
 
 
 def _number(name: str) -> int | None:
-    value = request.args.get(name, "").strip().lstrip("#")
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit() and len(value) <= 9):
-        raise InvalidInput(f"{name} must be a number", code="invalid_filter")
-    return int(value)
+    """A conversation or employee number as an admin types it ("#42" too)."""
+    return whole_number(request.args.get(name, "").strip().lstrip("#"), name)
 
 
 @bp.get("/privacy")

@@ -820,6 +820,16 @@ class RedactionPreview(Ok):
 
 # ---------------------------------------------------------------------------- parsing
 
+def whole_number(value: str, name: str, code: str = "invalid_filter") -> int | None:
+    """A small whole number typed into a filter or a form field: None when empty, else a
+    clear error (`code`) for anything but up to nine ASCII digits."""
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= 9):
+        raise InvalidInput(f"{name} must be a whole number", code=code)
+    return int(value)
+
+
 def loads(text: str | bytes) -> Any:
     """json.loads, with JSON nested too deep for the parser's recursion refused as ValueError
     like any other bad JSON (json raises RecursionError there)."""

@@ -17,6 +17,7 @@ from matchmaker.errors import InvalidInput
 from matchmaker.models import ROLES, Employee
 
 from .auth import require
+from .schemas import whole_number
 from .services import services
 
 bp = Blueprint("story_search", __name__, url_prefix="/marketing")
@@ -25,12 +26,7 @@ api_bp = Blueprint("story_search_api", __name__, url_prefix="/api/marketing")
 
 
 def _int(name: str) -> int | None:
-    value = request.args.get(name, "")
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit() and len(value) <= 9):
-        raise InvalidInput(f"{name} must be a whole number", code="invalid_filter")
-    return int(value)
+    return whole_number(request.args.get(name, ""), name)
 
 
 def _day(name: str) -> date | None:
@@ -89,12 +85,7 @@ def _candidate(c: story_finder.StoryCandidate) -> dict:
 
 
 def _form_int(name: str) -> int | None:
-    value = request.form.get(name, "")
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit() and len(value) <= 9):
-        raise InvalidInput(f"{name} must be a whole number", code="invalid_payload")
-    return int(value)
+    return whole_number(request.form.get(name, ""), name, code="invalid_payload")
 
 
 @bp.post("/conversations/<id:conversation_id>/marks")

@@ -9,8 +9,10 @@ from unittest import mock
 import pytest
 from flask_socketio import ConnectionRefusedError
 
+from matchmaker.errors import InvalidInput
 from matchmaker.models import Conversation, Customer, Message
 from tests.web.conftest import ask, events, login
+from web.schemas import whole_number
 
 EMP, CUS = "/employee", "/customer"
 DEEP = "[" * 1000 + "]" * 1000
@@ -232,3 +234,16 @@ def test_the_error_format_is_the_same_over_http_and_socketio(app, chat):
         assert set(body) == {"error", "message", "fields"}
         assert set(body["fields"][0]) == {"field", "problem"}
     assert json.dumps(over_socket)  # plain JSON
+
+
+@pytest.mark.parametrize("value, expected", [("", None), ("0", 0), ("42", 42),
+                                             ("999999999", 999999999)])
+def test_a_whole_number_typed_into_a_filter_is_read(value, expected):
+    assert whole_number(value, "page") == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "4.2", "1e3", "١٢", "1234567890", " 7", "seven"])
+def test_anything_else_typed_into_a_filter_is_a_clear_error(value):
+    with pytest.raises(InvalidInput, match="page must be a whole number") as raised:
+        whole_number(value, "page", code="invalid_payload")
+    assert raised.value.code == "invalid_payload"
