@@ -195,9 +195,15 @@ class PassageIndex:
 
 def _first_max(values: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Index into values of the first largest value of each consecutive group of these sizes
-    (np.argmax per group, without a Python loop)."""
+    (np.argmax per group, without a Python loop). Groups must not be empty; a group whose
+    maximum cannot be told (NaN) falls back to np.argmax, as the loop did."""
     starts = np.cumsum(sizes) - sizes
     group = np.repeat(np.arange(len(sizes)), sizes)
     at_max = np.flatnonzero(values == np.maximum.reduceat(values, starts)[group])
     _, first = np.unique(group[at_max], return_index=True)
+    if len(first) != len(sizes):
+        if not sizes.all():
+            raise ValueError("every group needs at least one value")
+        return starts + np.array([np.argmax(values[a:a + n]) for a, n in zip(starts, sizes,
+                                                                               strict=True)])
     return at_max[first]

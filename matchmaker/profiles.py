@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import delete, func, select, true, update
@@ -14,6 +15,9 @@ from .db import core
 from .errors import ModelMismatch
 from .models import Employee, HistoryItem, PassageGeneration, ProfilePassage, VectorSpace
 from .ports import Encoder, LexicalIndex, ProfileIndex
+
+if TYPE_CHECKING:  # experience reads profiles: a type only, no import cycle
+    from . import experience
 
 PROFILE_KINDS = ("title", "expertise", "bio", "summary")
 DEFAULT_MIN_FIT = 0.3  # for an encoder that says nothing of its cosine scale
@@ -37,8 +41,9 @@ def split_passages(text: str) -> list[str]:
     return passages
 
 
-def headline(employee: Employee) -> str:
-    """Title and team, as the profile says them."""
+def headline(employee: Employee | experience.Person) -> str:
+    """Title and team, as the profile says them (of an employee, or of a candidate as ranking
+    reads them)."""
     return ", ".join(part for part in (employee.title, employee.team) if part)
 
 

@@ -128,3 +128,15 @@ def test_added_passages_are_read_like_a_full_rebuild(company):
     assert grown.shortlist(question, 8) == whole.shortlist(question, 8)
     everyone = list(range(1, 61))
     assert grown.closest(question, everyone) == whole.closest(question, everyone)
+
+
+def test_a_group_whose_best_cannot_be_told_keeps_its_place():
+    """NaN in one group (never stored, but the helper promises nothing about it): every other
+    group keeps its own best, as a loop of np.argmax gives."""
+    from embeddings.passages import _first_max
+
+    values = np.array([1.0, np.nan, 0.5, 2.0, 3.0], dtype=np.float32)
+    sizes = np.array([3, 2])
+    assert _first_max(values, sizes).tolist() == [1, 4]
+    with pytest.raises(ValueError):
+        _first_max(np.array([1.0, 2.0, 3.0], dtype=np.float32), np.array([1, 0, 2]))

@@ -213,3 +213,29 @@ def test_the_top_few_are_the_head_of_the_whole_ranking(tx, matcher, staff, quest
         whole = matcher.rank(session, question, limit=100)
         head = matcher.rank(session, question, limit=limit)
     assert head.matches == whole.matches[:limit]
+
+
+def test_ties_are_broken_only_where_they_reach_the_top(monkeypatch):
+    """Loads are read only for the groups of near-ties that start within the limit; a group
+    that straddles it is reordered whole; limit <= 0 keeps every group."""
+    from matchmaker import routing
+    from matchmaker.values import Explanation, Match
+
+    def match(eid, score):
+        return Match(eid, score, Explanation("", "gist"))
+
+    asked = []
+
+    def loads(session, ids):
+        asked.append(list(ids))
+        return {eid: (0 if eid == 3 else 1) for eid in ids}
+
+    monkeypatch.setattr(routing, "loads", loads)
+    matcher = routing.Matcher(None, None, None)
+    ranked = [match(1, 0.90), match(2, 0.80), match(3, 0.795), match(4, 0.60), match(5, 0.59)]
+    top = matcher._break_ties(None, ranked, 2)
+    assert [m.employee_id for m in top] == [1, 3, 2]  # 2 and 3 tie; 3 is lighter
+    assert asked == [[1, 2, 3]]
+    asked.clear()
+    assert [m.employee_id for m in matcher._break_ties(None, ranked, 0)] == [1, 3, 2, 4, 5]
+    assert asked == [[1, 2, 3, 4, 5]]

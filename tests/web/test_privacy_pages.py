@@ -108,3 +108,12 @@ def test_the_retention_job_anonymises_closed_chats_past_the_period(app, svc, clo
         assert session.get(Conversation, finished).anonymised_at is not None
         assert session.get(Conversation, recent).question == "A recent question about exports"
     assert retain_once(svc) == 0
+
+
+def test_a_conversation_number_is_found_as_an_admin_types_it(admin, svc, finished):
+    left_details(svc, finished)
+    plain = admin.get(f"/admin/privacy?conversation={finished}")
+    hashed = admin.get(f"/admin/privacy?conversation=%23{finished}")
+    assert plain.status_code == hashed.status_code == 200
+    assert "maria@example.org" in hashed.get_data(as_text=True)
+    assert admin.get("/admin/privacy?conversation=4.2").status_code == 400
