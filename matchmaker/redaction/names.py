@@ -1,10 +1,11 @@
 """Person names: the names the system already knows, names right after a cue ("my name is",
 "ik heet", "je m'appelle", a greeting or a sign-off), and what the NER adapter finds, cleaned
-of words that are capitalised without being anyone (weekdays, months, the company's product)."""
+of words that are capitalised without being anyone (weekdays, months, the company's own name)."""
 
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Sequence
 
 from ..ports import NameFinder
@@ -38,14 +39,15 @@ _CUES = [
 CUED_NAME = re.compile(rf"(?i:{'|'.join(_CUES)})\s+({_NAME})", re.MULTILINE)
 _NAME_ONLY = re.compile(rf"{_NAME}\Z")
 # Capitalised words that are not people, whatever a model or a cue says: weekdays and months in
-# the three languages, greetings, and the demo company's own names.
+# the three languages, greetings, titles and language names. The company's own name is
+# configured, not listed here (company_words).
 NOT_NAMES = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december maandag dinsdag woensdag donderdag vrijdag
 zaterdag zondag januari februari maart mei juni juli augustus oktober lundi mardi mercredi jeudi
 vendredi samedi dimanche janvier février mars avril juin juillet août septembre octobre novembre
 décembre hi hello hey dear hoi hallo dag beste bonjour bonsoir salut merci thanks cheers
-groeten bedankt cordialement regards lumen ledger lumenledger ok okay yes no ja nee oui non sorry
+groeten bedankt cordialement regards ok okay yes no ja nee oui non sorry
 excuse pardon please graag svp english nederlands français dutch french belgian belgisch belge
 best kind many warm met vriendelijke bien bonne engels frans duits anglais allemand néerlandais
 german mr mrs ms miss dr mme mlle madame monsieur mevrouw meneer
@@ -57,6 +59,13 @@ LEGAL_FORMS = frozenset("ltd limited plc llc inc bv b.v. nv n.v. sa sarl sas srl
 # those cues count only for a word the NER adapter or the known names also saw as a name, or
 # for two capitalised words (a first and a last name).
 _WEAK = re.compile(r"(?i:I am|I'm|ik ben|je suis|c'est|met)\s+\Z")
+
+
+def company_words(company: str) -> frozenset[str]:
+    """The company's own name as words that are never a person's, lower-cased: each word and
+    the name run together ("Lumen Ledger" → lumen, ledger, lumenledger)."""
+    words = [w for w in (w.strip(string.punctuation) for w in company.lower().split()) if w]
+    return frozenset([*words, "".join(words)]) if words else frozenset()
 
 
 def find_known(text: str, known: Iterable[str]) -> list[Span]:
@@ -76,13 +85,14 @@ def find_known(text: str, known: Iterable[str]) -> list[Span]:
     return spans
 
 
-def find_cued(text: str, confirmed: Sequence[Span] = ()) -> list[Span]:
+def find_cued(text: str, confirmed: Sequence[Span] = (),
+              not_names: frozenset[str] = NOT_NAMES) -> list[Span]:
     """Capitalised words right after a cue; a weak cue ("I'm") needs two words or a
     confirmation by another detector."""
     spans = []
     for match in CUED_NAME.finditer(text):
         start, end = match.span(1)
-        start, end = _trim(text, start, end)
+        start, end = _trim(text, start, end, not_names)
         if start >= end:
             continue
         weak = _WEAK.search(text, 0, start) is not None
@@ -93,33 +103,37 @@ def find_cued(text: str, confirmed: Sequence[Span] = ()) -> list[Span]:
     return spans
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop leading and trailing words that are NOT_NAMES (the name ends before them)."""
+def _trim(text: str, start: int, end: int, not_names: frozenset[str]) -> tuple[int, int]:
+    """Drop leading words that are not names, and cut at the first one left (the name ends
+    before it)."""
     words = [(m.start() + start, m.end() + start)
              for m in re.finditer(r"\S+", text[start:end])]
-    while words and text[words[0][0]:words[0][1]].lower() in NOT_NAMES:
+    while words and text[words[0][0]:words[0][1]].lower() in not_names:
         words.pop(0)
-    cut = next((i for i, (s, e) in enumerate(words) if text[s:e].lower() in NOT_NAMES), None)
+    cut = next((i for i, (s, e) in enumerate(words) if text[s:e].lower() in not_names), None)
     words = words[:cut] if cut is not None else words
     return (words[0][0], words[-1][1]) if words else (start, start)
 
 
-def find_by_model(text: str, language: str, finder: NameFinder | None) -> list[Span]:
+def find_by_model(text: str, language: str, finder: NameFinder | None,
+                  not_names: frozenset[str] = NOT_NAMES) -> list[Span]:
     """The adapter's finds, kept when they read as a name: capitalised, and not a weekday,
-    month, greeting or the company's product."""
+    month, greeting or the company's own name."""
     if finder is None:
         return []
     spans = []
     for start, end in finder.find_names(text, language):
-        start, end = _trim(text, start, end)
+        start, end = _trim(text, start, end, not_names)
         words = text[start:end].lower().split()
         if start < end and _NAME_ONLY.match(text[start:end]) and not LEGAL_FORMS & set(words):
             spans.append(span(text, "name", start, end, "ner"))
     return spans
 
 
-def find_names(text: str, language: str, known: Iterable[str],
-               finder: NameFinder | None) -> list[Span]:
-    """Every name the three ways find."""
-    confirmed = find_known(text, known) + find_by_model(text, language, finder)
-    return confirmed + find_cued(text, confirmed)
+def find_names(text: str, language: str, known: Iterable[str], finder: NameFinder | None,
+               company: str = "") -> list[Span]:
+    """Every name the three ways find; the words of `company` (the company's own name) are
+    never one."""
+    not_names = NOT_NAMES | company_words(company)
+    confirmed = find_known(text, known) + find_by_model(text, language, finder, not_names)
+    return confirmed + find_cued(text, confirmed, not_names)
