@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .errors import Conflict, InvalidInput, NotFound
 from .models import Employee, Story, StoryQuote, StoryShare
-from .ports import NameFinder
-from .redaction import Correction, Span, apply_corrections, find_personal_data, mask
+from .redaction import Correction, Redactor, Span, apply_corrections, mask
 from .stories.building import get_story, require_marketing
 from .stories.consent import consent_state, decisions_for
 from .stories.publishing import publishable_stories
@@ -78,14 +77,14 @@ def exportable_stories(session: Session) -> list[Story]:
     return kept
 
 
-def detected(story: Story, text: str, names: NameFinder | None) -> list[Span]:
+def detected(story: Story, text: str, redactor: Redactor) -> list[Span]:
     """Personal data found in a quote's words: the customer's details always; the colleague
-    credited stays named (they approved the story)."""
+    credited stays named (they approved the story), and so does the redactor's company."""
     customer = story.conversation.customer
     known = [k for k in (customer.name, customer.email, story.conversation.reply_to) if k]
     credited = {story.employee.name.casefold(), *(
         part.casefold() for part in story.employee.name.split() if len(part) >= 3)}
-    return [s for s in find_personal_data(text, _language(story), known, names)
+    return [s for s in redactor.find(text, _language(story), known)
             if s.text.casefold() not in credited]
 
 
@@ -96,15 +95,15 @@ def corrections_of(quote: StoryQuote) -> tuple[tuple[Correction, ...], tuple[Cor
             tuple(Correction(a, b) for a, b in stored.get("remove", ())))
 
 
-def quote_spans(story: Story, quote: StoryQuote, names: NameFinder | None) -> list[Span]:
+def quote_spans(story: Story, quote: StoryQuote, redactor: Redactor) -> list[Span]:
     """What is masked in a quote: what redaction finds, as marketing corrected it."""
     add, remove = corrections_of(quote)
-    return apply_corrections(quote.text, detected(story, quote.text, names), add, remove)
+    return apply_corrections(quote.text, detected(story, quote.text, redactor), add, remove)
 
 
-def public_quote(story: Story, quote: StoryQuote, names: NameFinder | None) -> str:
+def public_quote(story: Story, quote: StoryQuote, redactor: Redactor) -> str:
     """The quote's words as they leave the product: personal data masked."""
-    return mask(quote.text, quote_spans(story, quote, names))
+    return mask(quote.text, quote_spans(story, quote, redactor))
 
 
 @dataclass(frozen=True)
@@ -120,10 +119,10 @@ class MaskChoice:
     manual: bool
 
 
-def masking(story: Story, quote: StoryQuote, names: NameFinder | None
+def masking(story: Story, quote: StoryQuote, redactor: Redactor
             ) -> tuple[str, list[MaskChoice]]:
     """The preview of a quote as it will leave (masked), and every range to decide about."""
-    found = detected(story, quote.text, names)
+    found = detected(story, quote.text, redactor)
     add, remove = corrections_of(quote)
     choices = [MaskChoice(s.start, s.end, s.kind, s.text,
                           not any(s.overlaps(c.start, c.end) for c in remove), False)
@@ -134,11 +133,11 @@ def masking(story: Story, quote: StoryQuote, names: NameFinder | None
         choices, key=lambda c: c.start)
 
 
-def decided(quote: StoryQuote, story: Story, names: NameFinder | None, masked: set[str],
+def decided(quote: StoryQuote, story: Story, redactor: Redactor, masked: set[str],
             also: str, kind: str) -> tuple[list, list]:
     """(add, remove) from the preview's form: the ranges ticked ("start-end-kind"), and every
     occurrence of `also` to mask as kind."""
-    found = detected(story, quote.text, names)
+    found = detected(story, quote.text, redactor)
     keys = {f"{s.start}-{s.end}-{s.kind}" for s in found}
     add = [[int(a), int(b), k] for a, b, k in (v.split("-", 2) for v in masked - keys)
            if a.isdigit() and b.isdigit()]
@@ -176,11 +175,11 @@ def correct_quote(session: Session, story_id: object, quote_id: object, add: obj
     return quote
 
 
-def exported(story: Story, names: NameFinder | None) -> Exported:
+def exported(story: Story, redactor: Redactor) -> Exported:
     employee = story.employee
     return Exported(story.id, story.title, _language(story), story.state, employee.name,
                     employee.title or employee.role, employee.team or "",
-                    tuple(public_quote(story, q, names) for q in story.quotes),
+                    tuple(public_quote(story, q, redactor) for q in story.quotes),
                     story.published_at)
 
 
@@ -218,10 +217,11 @@ def _markdown(story: Exported) -> str:
             f"{', ' + story.team if story.team else ''}\n")
 
 
-def share_text(story: Story, names: NameFinder | None, company: str = "") -> str:
-    """The post the credited colleague shares, in the story's language."""
-    language = _language(story)
-    quote = public_quote(story, story.quotes[0], names) if story.quotes else ""
+def share_text(story: Story, redactor: Redactor) -> str:
+    """The post the credited colleague shares, in the story's language, at the redactor's
+    company (the configured one) when there is one."""
+    language, company = _language(story), redactor.company
+    quote = public_quote(story, story.quotes[0], redactor) if story.quotes else ""
     if len(quote) > MAX_QUOTE_IN_POST:
         quote = quote[:MAX_QUOTE_IN_POST - 1].rsplit(" ", 1)[0] + "…"
     employee = story.employee

@@ -15,7 +15,7 @@ from matchmaker.models import Conversation, Customer, Employee, Erasure
 from matchmaker.privacy import audit, erasure, export
 
 from .auth import require
-from .runtime import names_for
+from .runtime import redactor_for
 from .schemas import whole_number
 from .services import services
 
@@ -25,7 +25,7 @@ CONFIRM = "erase"
 
 def scrubber() -> erasure.Scrubber:
     svc = services()
-    return erasure.Scrubber(svc.attachment_store, names_for(svc))
+    return erasure.Scrubber(svc.attachment_store, redactor_for(svc))
 
 
 def _number(name: str) -> int | None:

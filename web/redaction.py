@@ -41,7 +41,8 @@ def preview():
     # The name model is CPU work (15 ms a line, seconds to load on first use): under gevent it
     # runs in the native thread pool so the chat's event loop is never stalled by it.
     run = in_thread_pool if svc.settings.async_mode == "gevent" else _inline
-    spans, masked = run(redaction.redact, command.text, command.language, known, svc.names,
+    redactor = redaction.Redactor(svc.names, svc.settings.company_name)
+    spans, masked = run(redactor.redact, command.text, command.language, known,
                         [redaction.Correction(r.start, r.end, r.kind) for r in command.add],
                         [redaction.Correction(r.start, r.end) for r in command.remove])
     return jsonify(checked(RedactionPreview, {"ok": True, "masked": masked, "spans": [

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from matchmaker import accounts, presence, sweeps
 from matchmaker.ports import CpuRunner, Encoder, NameFinder
 from matchmaker.privacy import erasure
+from matchmaker.redaction import Redactor
 
 from . import live, mail
 from .services import Services
@@ -56,6 +57,12 @@ def names_for(svc: Services) -> NameFinder | None:
     if svc.names is None or svc.settings.async_mode != "gevent":
         return svc.names
     return OffLoopNames(svc.names)
+
+
+def redactor_for(svc: Services) -> Redactor:
+    """Redaction as this app runs it for stories, exports and erasure: its names model (off the
+    event loop under gevent) and the configured company, whose name is never masked."""
+    return Redactor(names_for(svc), svc.settings.company_name)
 
 
 def _below_the_loop(fn, args):
@@ -179,7 +186,7 @@ def retain_once(svc: Services) -> int:
     now = svc.clock()
     with svc.transaction() as session:
         due = erasure.expired_conversation_ids(session, svc.settings.retention_days, now)
-    scrubber = erasure.Scrubber(svc.attachment_store, names_for(svc))
+    scrubber = erasure.Scrubber(svc.attachment_store, redactor_for(svc))
     done = 0
     for conversation_id in due:
         try:

@@ -20,7 +20,7 @@ from matchmaker.stories.states import ALLOWED, EDITABLE, State
 from .auth import require
 from .consent_page import consent_link
 from .errors import error_body, status_for
-from .runtime import names_for
+from .runtime import redactor_for
 from .services import services
 
 bp = Blueprint("stories", __name__, url_prefix="/marketing")
@@ -55,9 +55,9 @@ def story_json(session: Session, story: Story, public: bool = False) -> dict:
     """A story as JSON: its quotes with where consent stands (public: only the published
     words, personal data masked, for readers of published stories)."""
     decisions = consent.decisions_for(session, story.conversation_id)
-    names = names_for(services()) if public else None
+    redactor = redactor_for(services())
     quotes = [{"id": q.id, "seq": q.seq, "author": q.author,
-               "text": story_sharing.public_quote(story, q, names)}
+               "text": story_sharing.public_quote(story, q, redactor)}
               if public else
               {"id": q.id, "seq": q.seq, "author": q.author, "original": q.original,
                "text": q.text, "edited": q.edited, "consent": consent.consent_state(q, decisions)}
@@ -148,7 +148,8 @@ def _story_page(story_id: int, status: int = 200):
             approvals=approvals.approvals(session, story), editable=story.state in
             {s.value for s in EDITABLE}, link=consent_link(svc.settings, story.conversation),
             decisions=[d for d in decisions if d.quote_id in {q.id for q in story.quotes}],
-            masking={q.id: story_sharing.masking(story, q, names_for(svc)) for q in story.quotes},
+            masking={q.id: story_sharing.masking(story, q, redactor_for(svc))
+                     for q in story.quotes},
             kinds=KINDS, mail=svc.policy.mail_enabled and bool(story.conversation.reply_to)), status
 
 

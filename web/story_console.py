@@ -15,7 +15,7 @@ from matchmaker.stories import approvals, listing
 
 from .api import body_of
 from .errors import error_body, status_for
-from .runtime import names_for
+from .runtime import redactor_for
 from .schemas import StoryDeclineRequest
 from .services import services
 from .stories import story_json
@@ -46,8 +46,7 @@ def page():
         me = _me(session)
         published = story_sharing.shareable_for(session, me)
         counts = story_sharing.share_counts(session, [s.id for s in published])
-        shares = {s.id: {"text": story_sharing.share_text(s, names_for(svc),
-                                                          svc.settings.company_name),
+        shares = {s.id: {"text": story_sharing.share_text(s, redactor_for(svc)),
                          "count": counts[s.id]} for s in published}
         return render_template("my_stories.html", shares=shares, stories=[
             (story, _mine(session, me, story)["needs_you"])

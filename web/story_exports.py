@@ -19,7 +19,7 @@ from matchmaker.stories.building import get_story
 from .api import body_of
 from .auth import require
 from .errors import error_body, status_for
-from .runtime import names_for
+from .runtime import redactor_for
 from .schemas import StoryShareRequest
 from .services import services
 
@@ -36,7 +36,7 @@ def export():
     kind = request.args.get("format", "markdown")
     svc = services()
     with svc.transaction() as session:
-        stories = [story_sharing.exported(s, names_for(svc))
+        stories = [story_sharing.exported(s, redactor_for(svc))
                    for s in story_sharing.exportable_stories(session)]
         body = story_sharing.render(stories, kind)
     mimetype, extension = MIMETYPES[kind]
@@ -57,7 +57,7 @@ def correct_masking(story_id: int, quote_id: int):
             if quote is None:
                 raise NotFound("a quote is not in this story", code="invalid_quotes")
             add, remove = story_sharing.decided(
-                quote, story, names_for(svc), set(request.form.getlist("mask")),
+                quote, story, redactor_for(svc), set(request.form.getlist("mask")),
                 request.form.get("also", ""), request.form.get("kind", "name"))
             story_sharing.correct_quote(session, story_id, quote_id, add, remove,
                                         session.get(Employee, current_user.id), svc.clock())
@@ -87,7 +87,7 @@ def shareable():
         counts = story_sharing.share_counts(session, [s.id for s in stories])
         return jsonify({"ok": True, "stories": [
             {"id": s.id, "title": s.title, "language": s.language,
-             "text": story_sharing.share_text(s, names_for(svc), svc.settings.company_name),
+             "text": story_sharing.share_text(s, redactor_for(svc)),
              "shares": counts[s.id]} for s in stories]})
 
 

@@ -35,8 +35,8 @@ from ..models import (
     Story,
     StoryQuote,
 )
-from ..ports import AttachmentStore, NameFinder
-from ..redaction import find_personal_data, mask
+from ..ports import AttachmentStore
+from ..redaction import Redactor, mask
 from ..stories.states import LIVE, State, move
 
 ERASED = "[erased]"
@@ -45,11 +45,11 @@ BATCH = 50  # conversations anonymised per retention run
 
 @dataclass(frozen=True)
 class Scrubber:
-    """What erasing needs from outside: where files are kept, and the names model (None:
-    known names and cue phrases only)."""
+    """What erasing needs from outside: where files are kept, and redaction as this
+    deployment runs it (its names model and company)."""
 
     store: AttachmentStore | None
-    names: NameFinder | None = None
+    redactor: Redactor = Redactor()
 
 
 def find_customer(session: Session, email: object = None, conversation_id: object = None
@@ -84,7 +84,7 @@ def known_of(customer: Customer, conversations: list[Conversation]) -> list[str]
 
 
 def _masked(text: str, language: str, known: list[str], scrubber: Scrubber) -> str:
-    return mask(text, find_personal_data(text, language, known, scrubber.names))
+    return mask(text, scrubber.redactor.find(text, language, known))
 
 
 def _scrub_json(value: object, language: str, known: list[str], scrubber: Scrubber) -> object:

@@ -18,6 +18,7 @@ from matchmaker.models import (
     Story,
     StoryQuote,
 )
+from matchmaker.redaction import Redactor
 from matchmaker.stories import building
 
 SAID = "Jonas fixed it in minutes. Write me at maria@example.org, I am Maria Kowalczyk."
@@ -86,8 +87,21 @@ def test_quotes_leave_masked_but_the_colleague_credited_stays_named(tx, stories,
                        said=f"{first} fixed it. Mail maria@example.org, Maria Kowalczyk.")
     with tx() as session:
         story = session.get(Story, story_id)
-        quote = story_sharing.public_quote(story, story.quotes[0], None)
+        quote = story_sharing.public_quote(story, story.quotes[0], Redactor())
     assert first in quote and "maria@example.org" not in quote and "Kowalczyk" not in quote
+
+
+@pytest.mark.parametrize(("company", "shown"), [
+    ("Acme Works", "Thanks, Works team! Mail [e-mail]"),
+    ("", "Thanks, [name] team! Mail [e-mail]"),
+])
+def test_the_configured_company_stays_named_in_a_quote(tx, stories, company, shown):
+    story_id = stories(said="Thanks, Works team! Mail maria@example.org")
+    with tx() as session:
+        story = session.get(Story, story_id)
+        redactor = Redactor(company=company)
+        assert story_sharing.public_quote(story, story.quotes[0], redactor) == shown
+        assert shown in story_sharing.share_text(story, redactor)
 
 
 def test_marketing_corrects_the_masking_and_every_way_out_follows_it(tx, clock, stories, staff):
@@ -101,11 +115,11 @@ def test_marketing_corrects_the_masking_and_every_way_out_follows_it(tx, clock, 
                                     [[at, at + 17]], marketing, clock())
     with tx() as session:
         story = session.get(Story, story_id)
-        shown = story_sharing.public_quote(story, story.quotes[0], None)
+        shown = story_sharing.public_quote(story, story.quotes[0], Redactor())
         assert shown == "Call [name] at the Ghent office, or mail maria@example.org."
         assert story.events[-1].kind == "masking_corrected"
-        [exported] = [story_sharing.exported(s, None) for s in story_sharing.exportable_stories(
-            session)]
+        [exported] = [story_sharing.exported(s, Redactor())
+                      for s in story_sharing.exportable_stories(session)]
     assert exported.quotes == (shown,)
 
 
@@ -149,7 +163,7 @@ def test_new_words_drop_the_corrections_made_for_the_old_ones(tx, clock, stories
 def test_every_format_carries_the_masked_quote_and_the_credit(tx, stories, kind):
     stories()
     with tx() as session:
-        out = story_sharing.render([story_sharing.exported(s, None)
+        out = story_sharing.render([story_sharing.exported(s, Redactor())
                                     for s in story_sharing.exportable_stories(session)], kind)
     assert "maria@example.org" not in out and "Kowalczyk" not in out
     if kind == "json":
@@ -177,7 +191,7 @@ def test_the_post_is_in_the_story_s_language_and_credits_the_role(tx, stories, l
     story_id = stories(language=language)
     with tx() as session:
         story = session.get(Story, story_id)
-        post = story_sharing.share_text(story, None, company="Lumen Ledger")
+        post = story_sharing.share_text(story, Redactor(company="Lumen Ledger"))
         role = (story.employee.title or story.employee.role).lower()
     assert post.startswith(words) and role in post and "Lumen Ledger" in post
     assert "maria@example.org" not in post
@@ -186,7 +200,7 @@ def test_the_post_is_in_the_story_s_language_and_credits_the_role(tx, stories, l
 def test_a_long_quote_is_shortened_in_the_post(tx, stories):
     story_id = stories(said="word " * 200)
     with tx() as session:
-        post = story_sharing.share_text(session.get(Story, story_id), None)
+        post = story_sharing.share_text(session.get(Story, story_id), Redactor())
     assert "…" in post and len(post) < 400
 
 

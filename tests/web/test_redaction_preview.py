@@ -49,6 +49,15 @@ def test_the_conversations_customer_is_found_by_name_too(app, marketing):
     assert known["masked"] == "The team at [name] said that helped a lot"
 
 
+@pytest.mark.parametrize(("app_overrides", "masked"), [
+    ({"company_name": "Acme Works"}, "Thanks, Works team!"),
+    ({}, "Thanks, [name] team!"),
+])
+def test_the_configured_company_is_not_masked_as_a_name(marketing, masked):
+    body = post(marketing, {"text": "Thanks, Works team!", "language": "en"}).get_json()
+    assert body["masked"] == masked
+
+
 def test_a_conversation_that_does_not_exist_is_not_found(marketing):
     response = post(marketing, {"text": QUOTE, "language": "en", "conversation_id": 999999})
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"

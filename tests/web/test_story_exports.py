@@ -11,8 +11,9 @@ import re
 import pytest
 
 from tests.web import test_stories_api as stories_api
+from tests.web.conftest import ask, events
 
-CUS, PRAISE = stories_api.CUS, stories_api.PRAISE
+CUS, EMP, PRAISE = stories_api.CUS, stories_api.EMP, stories_api.PRAISE
 approved_story, post, signed_in = (stories_api.approved_story, stories_api.post,
                                    stories_api.signed_in)
 # The stories tests' fixtures: a finished, praising chat; marketing signed in.
@@ -119,3 +120,35 @@ def test_marketing_previews_the_masking_and_corrects_it_before_export(app, svc, 
     assert refused.status_code == 302  # back to the page, with the reason; nothing changed
     page = client.get(f"/marketing/stories/{story_id}").get_data(as_text=True)
     assert "is not inside the text" in page and "Your [id] saved us a week of work." in page
+
+
+THANKS = "Thanks, Works team: your webhook docs saved us a week."
+
+
+@pytest.mark.parametrize(("app_overrides", "shown"), [
+    ({"company_name": "Acme Works"}, THANKS),
+    ({}, "Thanks, [name] team: your webhook docs saved us a week."),
+])
+def test_the_configured_company_stays_named_in_the_published_words(app, console, customer,
+                                                                   marketing, shown):
+    dana = console("dev@example.test")
+    asked = ask(app.test_client(), name="Pat", email="pat@example.org")
+    widget = customer(asked)
+    dana.emit("accept", {"offer_id": events(dana, EMP, "offered")[0]["offer_id"]}, namespace=EMP,
+              callback=True)
+    assert widget.emit("say", {"body": THANKS, "client_id": "c1"}, namespace=CUS,
+                       callback=True)["ok"]
+    assert widget.emit("consent", {"granted": True}, namespace=CUS, callback=True)["ok"]
+    assert dana.emit("close", {"conversation_id": asked["id"]}, namespace=EMP, callback=True)["ok"]
+    created = post(marketing, f"/marketing/conversations/{asked['id']}/stories", seq=["2"],
+                   title="Thanks")
+    story_id = created.get_json()["story"]["id"]
+    post(marketing, f"/marketing/stories/{story_id}/submit")
+    client, token = signed_in(app, "dev@example.test")
+    client.post(f"/console/stories/{story_id}/approve", headers={"X-CSRFToken": token})
+    assert post(marketing, f"/marketing/stories/{story_id}/publish").status_code == 200
+    assert exported(marketing).get_json()[0]["quotes"] == [shown]
+    [listed] = marketing[0].get("/marketing/stories.json?state=published").get_json()["stories"]
+    assert listed["quotes"][0]["text"] == shown
+    [share] = client.get("/console/stories/shareable").get_json()["stories"]
+    assert shown in share["text"] and ("at Acme Works" in share["text"]) == (shown == THANKS)
