@@ -21,7 +21,7 @@ from matchmaker import demo, evaluation, handover_cases, importing, profiles, sn
 from matchmaker.db import make_engine, make_transaction
 from matchmaker.errors import InvalidInput, ModelMismatch
 from matchmaker.models import ACCESS_LEVELS, ROLES, Employee
-from matchmaker.redaction import find_personal_data, quality
+from matchmaker.redaction import Redactor, quality
 from matchmaker.routing import Weights
 
 from .services import make_matcher, services
@@ -318,16 +318,21 @@ def eval_impact(cases_path: Path, k: int, as_json: bool):
 @click.option("--without-model", is_flag=True,
               help="Names from cue phrases only (what the NER adapter adds).")
 @click.option("--show-misses", is_flag=True, help="List each missed span and false alarm.")
-def eval_redaction(cases_path: Path, as_json: bool, without_model: bool, show_misses: bool):
+@click.option("--company", default=None,
+              help="The company the set is written for: its name is never a person's "
+                   "(default: MATCHMAKER_COMPANY_NAME; the bundled sets: \"Lumen Ledger\").")
+def eval_redaction(cases_path: Path, as_json: bool, without_model: bool, show_misses: bool,
+                   company: str | None):
     """Precision and recall of redaction per kind and language on a labelled JSON Lines set
     (a labelled span counts as found when a detection of its kind overlaps it)."""
-    names = None if without_model else services().names
+    svc = services()
+    redactor = Redactor(None if without_model else svc.names,
+                        svc.settings.company_name if company is None else company)
     try:
         cases = quality.read_cases(cases_path)
     except InvalidInput as error:
         raise click.ClickException(str(error)) from None
-    report = quality.evaluate(cases, lambda text, lang: find_personal_data(text, lang,
-                                                                           names=names))
+    report = quality.evaluate(cases, redactor.find)
     figures = quality.rows(report)
     if as_json:
         click.echo(json.dumps(figures))

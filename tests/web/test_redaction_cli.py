@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 
 def write_cases(tmp_path):
     path = tmp_path / "cases.jsonl"
@@ -40,3 +42,22 @@ def test_eval_redaction_refuses_a_malformed_line_by_its_number(app, tmp_path):
     path.write_text('{"language": "en", "text": "hi", "spans": []}\nnot json\n')
     result = app.test_cli_runner().invoke(args=["eval-redaction", "--cases", str(path)])
     assert result.exit_code == 1 and "line 2" in result.output
+
+
+@pytest.mark.parametrize(("app_overrides", "args", "detected"), [
+    ({}, [], 2),
+    ({}, ["--company", "Acme Works"], 1),
+    ({"company_name": "Acme Works"}, [], 1),
+    ({"company_name": "Acme Works"}, ["--company", "Lumen Ledger"], 2),
+])
+def test_eval_redaction_takes_the_company_from_the_option_or_the_configuration(
+        app, tmp_path, args, detected):
+    path = tmp_path / "company.jsonl"
+    text = "Thanks, Works team. Kind regards, Sanne"
+    path.write_text(json.dumps({"language": "en", "text": text, "spans": [
+        {"kind": "name", "start": text.index("Sanne"), "end": len(text)}]}) + "\n")
+    result = app.test_cli_runner().invoke(args=["eval-redaction", "--cases", str(path), "--json",
+                                                "--without-model", *args])
+    assert result.exit_code == 0, result.output
+    figures = {(r["language"], r["kind"]): r for r in json.loads(result.output)}
+    assert figures["all", "name"]["detected"] == detected
