@@ -46,9 +46,11 @@ instance/secret_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
 
 # Without an SMTP server of your own, mail goes to one on loopback that keeps it in
-# instance/mail, readable at /admin/mail.
+# instance/mail, readable at /admin/mail. The demo company is Lumen Ledger
+# (matchmaker/demo/demo_company.json): its name in share posts, and never masked as a person's.
 run: install instance/secret_key
 	export MATCHMAKER_SECRET_KEY=$${MATCHMAKER_SECRET_KEY:-$$(cat instance/secret_key)}; \
+	export MATCHMAKER_COMPANY_NAME="$${MATCHMAKER_COMPANY_NAME:-Lumen Ledger}"; \
 	export MATCHMAKER_PUBLIC_URL=$${MATCHMAKER_PUBLIC_URL:-http://$${MATCHMAKER_HOST:-127.0.0.1}:$${MATCHMAKER_PORT:-5000}}; \
 	catch=""; if [ -z "$${MATCHMAKER_SMTP_HOST:-}" ]; then catch=--catch-mail; \
 	  export MATCHMAKER_SMTP_HOST=127.0.0.1 MATCHMAKER_SMTP_PORT=$${MATCHMAKER_SMTP_PORT:-8025} \
