@@ -22,8 +22,8 @@ LOCALES = ("nl_NL", "nl_BE", "fr_FR", "fr_BE", "en_GB", "en_IE", "en_US")
 # the start of a sentence, a "Guy" that is a bloke).
 AMBIGUOUS = frozenset({"May", "June", "April", "August", "Will", "Mark", "Bill", "Rose", "Grace",
                        "Hope", "Faith", "Joy", "Summer", "Dawn", "Guy", "Page", "Chase", "Lane",
-                       "Ben", "Jean", "Major", "Sterling", "Sky", "Iban", "Ledger", "Lumen",
-                       "Bank", "Mag", "Case", "Ever", "Dag", "Merci", "Per", "Mei"})
+                       "Ben", "Jean", "Major", "Sterling", "Sky", "Iban", "Bank", "Mag",
+                       "Case", "Ever", "Dag", "Merci", "Per", "Mei"})
 _TOKEN = re.compile(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:[-'’][A-ZÀ-Ý][a-zà-ÿ]+)?|\S+")
 _PARTICLES = frozenset({"van", "der", "den", "de", "la", "le", "du", "des", "von", "ter", "ten",
                         "d'", "l'"})
