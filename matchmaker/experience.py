@@ -78,7 +78,7 @@ def people(session: Session, employee_ids: list[int]) -> dict[int, Person]:
         return {}
     people = {}
     for (eid, role, languages, title, team, prior, accepted, declined, ratings,
-         rating_sum) in core(session).execute(_PEOPLE, {"ids": list(employee_ids)}):
+         rating_sum) in core(session).execute(_PEOPLE, {"ids": list(employee_ids)}).all():
         outcome = (Outcome(int(accepted or 0), int(declined or 0), int(ratings or 0),
                            int(rating_sum or 0)) if accepted or declined or ratings
                    else _NO_OUTCOME)

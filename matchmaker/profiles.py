@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from sqlalchemy import delete, func, select, true, update
@@ -72,15 +72,39 @@ def calibration(encoder: Encoder) -> tuple[float, float]:
     return (min_fit(1.0), min_fit(0.0)) if callable(min_fit) else (min_fit, min_fit)
 
 
+class Space(NamedTuple):
+    """Which model made the stored vectors, and its thresholds on their cosine scale."""
+
+    model: str
+    dimension: int
+    min_fit_english: float
+    min_fit_other: float
+
+
 def check_space(session: Session, encoder: Encoder) -> VectorSpace | None:
     """The stored vectors' space (None: no vectors yet); refused when another model made it."""
     space = session.get(VectorSpace, 1)
-    if space is not None and (space.model, space.dimension) != (model_of(encoder),
-                                                                encoder.dimension):
-        raise ModelMismatch(
-            f"the stored profile vectors were made by {space.model!r}, but this server encodes "
-            f"with {model_of(encoder)!r}: run `flask --app web reembed` once")
+    if space is not None:
+        _refuse_other_model(space.model, space.dimension, encoder)
     return space
+
+
+def _refuse_other_model(model: str, dimension: int, encoder: Encoder) -> None:
+    if (model, dimension) != (model_of(encoder), encoder.dimension):
+        raise ModelMismatch(
+            f"the stored profile vectors were made by {model!r}, but this server encodes "
+            f"with {model_of(encoder)!r}: run `flask --app web reembed` once")
+
+
+def ranking_state(session: Session, encoder: Encoder) -> tuple[Space | None, str]:
+    """What every ranking checks first, in one statement: the stored vectors' space (None: no
+    vectors yet; refused when another model made it) and the passages' version (as
+    index_version)."""
+    generation, top, *space = core(session).execute(_STATE).one()
+    if space[0] is None:
+        return None, f"{generation or 0}:{top or 0}"
+    _refuse_other_model(space[0], space[1], encoder)
+    return Space(*space), f"{generation or 0}:{top or 0}"
 
 
 def _claim_space(session: Session, encoder: Encoder) -> None:
@@ -181,15 +205,21 @@ def index_version(session: Session) -> str:
 _VERSION = select(
     select(PassageGeneration.generation).where(PassageGeneration.id == 1).scalar_subquery(),
     select(func.max(ProfilePassage.id)).scalar_subquery())
+_STATE = select(*_VERSION.selected_columns, *(
+    select(column).where(VectorSpace.id == 1).scalar_subquery()
+    for column in (VectorSpace.model, VectorSpace.dimension, VectorSpace.min_fit_english,
+                   VectorSpace.min_fit_other)))
 
 
 def sync_indexes(session: Session, index: ProfileIndex, lexical: LexicalIndex,
-                 blocks: Sequence[tuple[int, int]] | None = None) -> bool:
+                 blocks: Sequence[tuple[int, int]] | None = None,
+                 version: str | None = None) -> bool:
     """Rebuild the indexes from the database when they are behind (another worker, a restart):
     every passage with one gist per employee (the normalised mean of all they know), and
     keywords. blocks: the parts of a vector that come from different encoders, normalised one
-    by one. Returns whether anything changed."""
-    version = index_version(session)
+    by one; version: the database's, when just read (else it is read here). Returns whether
+    anything changed."""
+    version = version or index_version(session)
     if index.version == lexical.version == version:
         return False
     added = None
@@ -212,9 +242,8 @@ def sync_indexes(session: Session, index: ProfileIndex, lexical: LexicalIndex,
     return True
 
 
-def index_behind(session: Session, index: ProfileIndex, lexical: LexicalIndex) -> bool:
-    """Whether the database holds passages the indexes do not (two index look-ups)."""
-    version = index_version(session)
+def index_behind(index: ProfileIndex, lexical: LexicalIndex, version: str) -> bool:
+    """Whether the database, at this version, holds passages the indexes do not."""
     return not index.version == lexical.version == version
 
 

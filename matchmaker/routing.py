@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 from sqlalchemy import bindparam, select
@@ -14,15 +15,16 @@ from sqlalchemy.orm import Session
 
 from . import experience
 from .db import Transaction, core
-from .models import Employee, ProfilePassage, VectorSpace
+from .models import Employee, ProfilePassage
 from .ports import Encoder, LanguageDetector, LexicalIndex, ProfileIndex
 from .presence import loads
 from .profiles import (
     DEFAULT_MIN_FIT,
+    Space,
     calibration,
-    check_space,
     headline,
     index_behind,
+    ranking_state,
     sync_indexes,
 )
 from .values import Explanation, Match
@@ -40,6 +42,8 @@ ROLE_KIND = {"developer": "technical", "sales": "commercial", "support": "suppor
 _PASSAGES = select(ProfilePassage.id, ProfilePassage.kind, ProfilePassage.text,
                    ProfilePassage.history_item_id).where(
     ProfilePassage.id.in_(bindparam("ids", expanding=True)))
+# The parts of a score, in the order they are added up (each shown in the explanation).
+PARTS = ("passage", "gist", "words", "role", "experience", "language")
 CLEAR_LANGUAGE = 0.8  # a detected language this likely counts as the question's language
 
 
@@ -93,6 +97,17 @@ class Reading:
     language: str | None
 
 
+class _Scored(NamedTuple):
+    """A contender's score and its parts, before it is explained (only the top ones are)."""
+
+    employee_id: int
+    score: float  # rounded as a Match's
+    parts: tuple[float, ...]  # in the order of PARTS
+
+
+_Ranked = TypeVar("_Ranked", _Scored, Match)
+
+
 @dataclass
 class _Evidence:
     passage: tuple[float, str, int | None] | None = None  # closest: (cosine, kind, history item)
@@ -106,7 +121,10 @@ class _Signals:
     evidence: dict[int, _Evidence] = field(default_factory=dict)
 
     def of(self, employee_id: int) -> _Evidence:
-        return self.evidence.setdefault(employee_id, _Evidence())
+        evidence = self.evidence.get(employee_id)
+        if evidence is None:
+            evidence = self.evidence[employee_id] = _Evidence()
+        return evidence
 
 
 class Matcher:
@@ -126,11 +144,12 @@ class Matcher:
         self._spawn: Callable[[Callable[[], None]], object] | None = None
         self._refreshing = False
 
-    def sync(self, session: Session) -> VectorSpace | None:
+    def sync(self, session: Session) -> Space | None:
         """Bring the indexes up to the database (cheap when nothing changed); refuse vectors
         another model made. Returns the stored space (None: no vectors yet)."""
-        space = check_space(session, self.encoder)
-        sync_indexes(session, self.index, self.lexical, getattr(self.encoder, "blocks", None))
+        space, version = ranking_state(session, self.encoder)
+        sync_indexes(session, self.index, self.lexical, getattr(self.encoder, "blocks", None),
+                     version)
         return space
 
     def refresh_in_background(self, transaction: Transaction,
@@ -141,11 +160,11 @@ class Matcher:
         a question still builds them)."""
         self._transaction, self._spawn = transaction, spawn
 
-    def _catch_up(self, session: Session) -> VectorSpace | None:
+    def _catch_up(self, session: Session) -> Space | None:
         if self._spawn is None or self.index.version is None:
             return self.sync(session)
-        space = check_space(session, self.encoder)
-        if index_behind(session, self.index, self.lexical):
+        space, version = ranking_state(session, self.encoder)
+        if index_behind(self.index, self.lexical, version):
             with self._lock:
                 start, self._refreshing = not self._refreshing, True
             if start:
@@ -175,7 +194,7 @@ class Matcher:
         clear = likeliest if likeliest and chances[likeliest] >= CLEAR_LANGUAGE else None
         return Reading(vector, english, clear)
 
-    def threshold(self, english: float, space: VectorSpace | None = None) -> float:
+    def threshold(self, english: float, space: Space | None = None) -> float:
         """The fit below which nobody fits a question this English: the calibration stored
         with the vectors (else the encoder's), unless a fixed threshold is configured."""
         if self.fixed_min_fit is not None:
@@ -205,10 +224,14 @@ class Matcher:
         if not contenders:
             return Ranking([], 0.0, min_fit, reading.language)
         kinds = self.question_kinds(reading.vector)
-        matches = [self._score(people[eid], signals, kinds, spoken, english)
-                   for eid in contenders]
-        matches.sort(key=lambda m: (-m.score, m.employee_id))
-        matches = self._break_ties(session, matches, limit)[:limit]
+        scored = []
+        for eid in contenders:
+            parts = self._parts(people[eid], signals.evidence[eid], kinds, spoken, english)
+            scored.append(_Scored(eid, round(sum(parts), 4), parts))
+        scored.sort(key=lambda s: (-s.score, s.employee_id))
+        # Only the matches returned are explained (a hundred contenders are scored).
+        matches = [self._match(people[s.employee_id], signals.evidence[s.employee_id], s)
+                   for s in self._break_ties(session, scored, limit)[:limit]]
         fit = max((m.fit for m in matches), default=0.0)
         return Ranking(matches, fit, min_fit, reading.language)
 
@@ -243,7 +266,7 @@ class Matcher:
         wanted = {pid for best, curated in closest.values()
                   for pid, _ in (best, curated or best)}
         rows = {row.id: row
-                for row in core(session).execute(_PASSAGES, {"ids": list(wanted)})}
+                for row in core(session).execute(_PASSAGES, {"ids": list(wanted)}).all()}
         for eid, ((pid, cosine), curated) in closest.items():
             evidence, row = signals.of(eid), rows.get(pid)
             if row is not None:  # else removed since the indexes were built
@@ -252,15 +275,13 @@ class Matcher:
                 evidence.curated = (curated[1], rows[curated[0]].text)
         return signals
 
-    def _similarity(self, evidence: _Evidence, english: float) -> dict[str, float]:
-        """The parts of the score that come from what the person knows."""
+    def _similarity(self, evidence: _Evidence, english: float) -> tuple[float, float, float]:
+        """The parts of the score that come from what the person knows: passage, gist, words."""
         w = self.weights
         cosine = evidence.passage[0] if evidence.passage else 0.0
-        return {
-            "passage": w.passage * (english + (1 - english) * w.passage_other) * cosine,
-            "gist": w.gist * evidence.gist,
-            "words": w.words * (english + (1 - english) * w.words_other) * evidence.words,
-        }
+        return (w.passage * (english + (1 - english) * w.passage_other) * cosine,
+                w.gist * evidence.gist,
+                w.words * (english + (1 - english) * w.words_other) * evidence.words)
 
     def _contenders(self, signals: _Signals, active: list[int], limit: int,
                     english: float) -> list[int]:
@@ -268,8 +289,7 @@ class Matcher:
         language move a score by at most `reach` in all, so whoever is further behind the
         limit-th best on what they know can neither pass nor tie with it."""
         w = self.weights
-        known = {eid: sum(self._similarity(signals.evidence[eid], english).values())
-                 for eid in active}
+        known = {eid: sum(self._similarity(signals.evidence[eid], english)) for eid in active}
         if limit <= 0 or len(known) <= limit:
             return list(known)
         kth = sorted(known.values(), reverse=True)[limit - 1]
@@ -277,34 +297,35 @@ class Matcher:
                  + 1e-3)  # and the rounding of scores
         return [eid for eid, value in known.items() if value >= kth - reach]
 
-    def _score(self, employee: experience.Person, signals: _Signals, kinds: dict[str, float],
-               language: str | None, english: float = 1.0) -> Match:
+    def _parts(self, employee: experience.Person, evidence: _Evidence, kinds: dict[str, float],
+               language: str | None, english: float = 1.0) -> tuple[float, ...]:
+        """The score's parts, in the order of PARTS; the score is their sum."""
         w = self.weights
-        evidence = signals.evidence[employee.id]
-        cosine, kind, history_item = evidence.passage or (0.0, "", None)
         role_kind = ROLE_KIND.get(employee.role)
-        parts = {
-            **self._similarity(evidence, english),
-            "role": w.role * ((kinds[role_kind] - 1 / 3) if role_kind else 0.0),
-            "experience": w.experience * experience.signal(employee, employee.outcome),
-            "language": -w.language * (not speaks(employee, language)),
-        }
-        score = sum(parts.values())
+        return (*self._similarity(evidence, english),
+                w.role * ((kinds[role_kind] - 1 / 3) if role_kind else 0.0),
+                w.experience * experience.signal(employee, employee.outcome),
+                -w.language * (not speaks(employee, language)))
+
+    @staticmethod
+    def _match(employee: experience.Person, evidence: _Evidence, scored: _Scored) -> Match:
+        """A scored contender, explained."""
+        cosine, kind, history_item = evidence.passage or (0.0, "", None)
         if not kind:
             kind = "words" if evidence.words else "gist"
         # What anyone may be shown: the profile's own words, else its headline.
         reason = evidence.curated[1] if evidence.curated else headline(employee)
-        rounded = {name: round(value, 4) for name, value in parts.items()}
+        rounded = {name: round(value, 4) for name, value in zip(PARTS, scored.parts, strict=True)}
         explanation = Explanation(reason, kind, rounded,
                                   history_item if kind == "history" else None)
-        return Match(employee.id, round(score, 4), explanation, round(cosine, 4))
+        return Match(employee.id, scored.score, explanation, round(cosine, 4))
 
-    def _break_ties(self, session: Session, matches: list[Match], limit: int) -> list[Match]:
+    def _break_ties(self, session: Session, matches: list[_Ranked], limit: int) -> list[_Ranked]:
         """Near-ties go to the person with fewer live chats and open offers. Only the groups of
         near-ties that start within the first `limit` are returned (and their loads read)."""
         if len(matches) < 2:
             return matches
-        groups: list[list[Match]] = []
+        groups: list[list[_Ranked]] = []
         for taken, match in enumerate(matches):
             if groups and groups[-1][0].score - match.score <= self.weights.tie_margin:
                 groups[-1].append(match)

@@ -239,3 +239,35 @@ def test_ties_are_broken_only_where_they_reach_the_top(monkeypatch):
     asked.clear()
     assert [m.employee_id for m in matcher._break_ties(None, ranked, 0)] == [1, 3, 2, 4, 5]
     assert asked == [[1, 2, 3, 4, 5]]
+
+
+def test_a_ranking_reads_the_database_in_four_statements(tx, engine, matcher, staff):
+    """The space and the passages' version, the closest passages' rows, the candidates with
+    their outcomes, the near-ties' loads: one statement each, however many people."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with tx() as session:
+        matcher.rank(session, "webhook signature help")  # the indexes are built
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            ranking = matcher.rank(session, "How do I verify the webhook signature?")
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    assert ranking.matches
+    assert len(statements) == 4, statements
+
+
+def test_each_explanation_adds_up_to_its_score(tx, matcher, staff):
+    """Scores are worked out for every contender, explanations only for those returned: both
+    from the same parts."""
+    with tx() as session:
+        matches = matcher.rank(session, "webhook signature for the mobile app",
+                               limit=len(staff)).matches
+    assert len(matches) == len(staff)
+    for match in matches:
+        assert sum(match.explanation.parts.values()) == pytest.approx(match.score, abs=4e-4)
