@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
+import re
 import secrets
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import outbox, participants
 from .conversations import EMPLOYEE_WRITES, append_message, said
+from .db import Transaction
 from .errors import ConversationClosed, Forbidden, InvalidInput, NotFound
 from .events import AttachmentInfo, DomainEvent
 from .inputs import clean_id
@@ -33,6 +37,13 @@ EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "im
               "application/pdf": "pdf"}
 IMAGES = frozenset(t for t in EXTENSIONS if t.startswith("image/"))
 NAME_CHARS = 120
+# A storage key: <conversation id>/<24 random characters>.<extension> (see new_key). The sweep
+# deletes only what matches: anything else in a shared bucket is not ours.
+KEY = re.compile(r"[0-9]+/[A-Za-z0-9_-]{24}\.(?:" + "|".join(EXTENSIONS.values()) + ")")
+# A stored file no row holds is deleted once this old; an upload in flight is far younger (its
+# bytes are stored seconds before its transaction commits). docs/attachments.md.
+ORPHAN_GRACE = timedelta(hours=1)
+SWEEP_BATCH = 500  # keys looked up in one statement
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,7 @@ def attach(
     that deletes them again."""
     _check_writer(session, conversation, employee)
     author = "customer" if employee is None else "employee"
-    key = f"{conversation.id}/{secrets.token_urlsafe(18)}.{EXTENSIONS[file.content_type]}"
+    key = new_key(conversation.id, file.content_type)
     store.put(key, file.data, file.content_type)
     try:
         lock_conversation(session, conversation.id)
@@ -129,6 +140,11 @@ def attach(
                     if i != conversation.employee_id)
     event = said(conversation, message, invited, employee)
     return message, [dataclasses.replace(event, attachment=info(attachment))]
+
+
+def new_key(conversation_id: int, content_type: str) -> str:
+    """A fresh storage key in the conversation's folder (never a customer's file name)."""
+    return f"{conversation_id}/{secrets.token_urlsafe(18)}.{EXTENSIONS[content_type]}"
 
 
 def info(attachment: Attachment) -> AttachmentInfo:
@@ -173,3 +189,51 @@ def erase_files(session: Session, store: AttachmentStore, conversation_id: int) 
     for attachment in found:
         store.delete(attachment.storage_key)
     return len(found)
+
+
+def unrecorded(session: Session, keys: Iterable[str]) -> list[str]:
+    """The keys no attachment row holds (one statement: storage_key is unique, so indexed)."""
+    keys = list(keys)
+    held = set(session.scalars(select(Attachment.storage_key).where(
+        Attachment.storage_key.in_(keys)))) if keys else set()
+    return [key for key in keys if key not in held]
+
+
+def discard_unrecorded(session: Session, store: AttachmentStore, key: str) -> bool:
+    """Delete bytes stored for an upload whose transaction failed after attach (at commit, say),
+    unless a row holds them after all (a commit whose answer was lost may have happened): True
+    when deleted."""
+    if not unrecorded(session, [key]):
+        return False
+    store.delete(key)
+    return True
+
+
+def sweep_orphans(transaction: Transaction, store: AttachmentStore, now: datetime,
+                  older_than: timedelta = ORPHAN_GRACE, batch: int = SWEEP_BATCH) -> int:
+    """Delete the stored files no attachment row holds once they are older than older_than (a
+    transaction that failed after the bytes were stored, a worker killed in between, a
+    conversation deleted without its files): how many. The store is listed first and its keys
+    looked up batch by batch, each in a short transaction of its own (SQLite's writers wait on
+    an open one); deleting what another sweep deleted already is fine, so two workers may sweep
+    at once."""
+    deleted = 0
+    for keys in _batches(_old_keys(store, now, older_than), batch):
+        with transaction() as session:
+            orphans = unrecorded(session, keys)
+        for key in orphans:
+            store.delete(key)
+        deleted += len(orphans)
+    return deleted
+
+
+def _old_keys(store: AttachmentStore, now: datetime, older_than: timedelta) -> Iterator[str]:
+    for found in store.stored():
+        if KEY.fullmatch(found.key) and now - found.modified > older_than:
+            yield found.key
+
+
+def _batches(keys: Iterable[str], size: int) -> Iterator[list[str]]:
+    it = iter(keys)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 import numpy as np
@@ -143,6 +144,19 @@ class AttachmentStore(Protocol):
     def delete(self, key: str) -> None:
         """Forget key's bytes (nothing stored under it is fine)."""
         ...
+
+    def stored(self) -> Iterator[StoredFile]:
+        """Every key kept, with when its bytes were written, in no set order (what the store
+        holds that is not a key, such as a file being written, is left out)."""
+        ...
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A key an attachment store holds, and when its bytes were written (timezone-aware)."""
+
+    key: str
+    modified: datetime
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,11 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+
+from matchmaker.ports import StoredFile
 
 from .config import INSTANCE_DIR, Settings
 
@@ -48,6 +52,29 @@ class DiskStore:
     def delete(self, key: str) -> None:
         (self.root / _checked(key)).unlink(missing_ok=True)
 
+    def stored(self) -> Iterator[StoredFile]:
+        """Every file in the conversations' folders, with its modification time (a temporary
+        file being written is no key, so it is not listed)."""
+        if not self.root.is_dir():
+            return
+        with os.scandir(self.root) as folders:
+            for folder in folders:
+                if folder.name.isdigit() and folder.is_dir(follow_symlinks=False):
+                    yield from _files_in(folder)
+
+
+def _files_in(folder: os.DirEntry) -> Iterator[StoredFile]:
+    with os.scandir(folder.path) as entries:
+        for entry in entries:
+            key = f"{folder.name}/{entry.name}"
+            if not _KEY.match(key) or not entry.is_file(follow_symlinks=False):
+                continue
+            try:
+                modified = entry.stat(follow_symlinks=False).st_mtime
+            except FileNotFoundError:  # deleted since the folder was read
+                continue
+            yield StoredFile(key, datetime.fromtimestamp(modified, UTC))
+
 
 class S3Store:
     """Objects in an S3-compatible bucket (AWS, MinIO, Ceph…), through boto3. Credentials come
@@ -76,6 +103,17 @@ class S3Store:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))  # absent: no error
+
+    def stored(self) -> Iterator[StoredFile]:
+        """Every object under the prefix that is a key, with its LastModified (a page of 1,000
+        objects a request)."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket,
+                                                                      Prefix=self.prefix)
+        for page in pages:
+            for item in page.get("Contents", ()):
+                key = item["Key"][len(self.prefix):]
+                if _KEY.match(key):
+                    yield StoredFile(key, item["LastModified"])
 
 
 def make_store(settings: Settings) -> DiskStore | S3Store:

@@ -1,32 +1,45 @@
 """Attachments in the domain: who may attach, the rules on a file's bytes and name, resends
-stored once, bytes never left behind by a refusal, links to one conversation only, erasure."""
+stored once, bytes never left behind by a refusal, links to one conversation only, erasure,
+stored files no row holds swept once they are old enough."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from sqlalchemy import delete
 
 from matchmaker import attachments, conversations
 from matchmaker.errors import ConversationClosed, Forbidden, InvalidInput, NotFound
 from matchmaker.events import AttachmentInfo, Said
 from matchmaker.models import Attachment, Conversation, Employee, Message
-from matchmaker.ports import Inspected
+from matchmaker.ports import Inspected, StoredFile
 from tests.unit.test_offers import accepted, ask
+
+HOUR = 3600
 
 
 class MemoryStore:
-    """An AttachmentStore in a dict."""
+    """An AttachmentStore in a dict; a file's time is the clock's when it was put (the wall
+    clock's unless given one)."""
 
-    def __init__(self):
+    def __init__(self, clock=lambda: datetime.now(UTC)):
+        self.clock = clock
         self.files: dict[str, tuple[bytes, str]] = {}
+        self.written = {}
 
     def put(self, key, data, content_type):
         self.files[key] = (data, content_type)
+        self.written[key] = self.clock()
 
     def get(self, key):
         return self.files[key][0]
 
     def delete(self, key):
         self.files.pop(key, None)
+
+    def stored(self):
+        return iter([StoredFile(key, self.written[key]) for key in self.files])
 
 
 class PrefixInspector:
@@ -43,8 +56,8 @@ class PrefixInspector:
 
 
 @pytest.fixture
-def store():
-    return MemoryStore()
+def store(clock):
+    return MemoryStore(clock)
 
 
 @pytest.fixture
@@ -191,3 +204,91 @@ def test_erasing_a_conversations_files_deletes_their_bytes(tx, store, policy, cl
     with tx() as session:
         assert attachments.erase_files(session, store, conversation_id) == 2
     assert store.files == {}
+
+
+def orphan(store, conversation_id: int) -> str:
+    """Bytes stored for a file whose row never committed: its key."""
+    key = attachments.new_key(conversation_id, "image/png")
+    store.put(key, b"PNG:left behind", "image/png")
+    return key
+
+
+def sweep(tx, store, clock, **kwargs) -> int:
+    return attachments.sweep_orphans(tx, store, clock(), timedelta(hours=1), **kwargs)
+
+
+def test_a_file_no_row_holds_is_deleted_once_older_than_the_grace(tx, store, clock, active):
+    conversation_id, _ = active
+    key = orphan(store, conversation_id)
+    clock.advance(HOUR + 1)
+    assert sweep(tx, store, clock) == 1
+    assert key not in store.files
+
+
+def test_a_file_younger_than_the_grace_is_kept(tx, store, clock, active):
+    conversation_id, _ = active
+    key = orphan(store, conversation_id)  # an upload whose transaction has not committed yet
+    clock.advance(HOUR - 1)
+    assert sweep(tx, store, clock) == 0
+    assert key in store.files
+
+
+def test_a_file_its_row_holds_is_kept(tx, store, policy, clock, active):
+    conversation_id, _ = active
+    attach(tx, store, policy, clock, conversation_id)
+    clock.advance(30 * 24 * HOUR)
+    assert sweep(tx, store, clock) == 0
+    assert len(store.files) == 1
+
+
+def test_the_files_of_a_deleted_conversation_are_deleted(tx, store, policy, clock, active):
+    conversation_id, _ = active
+    attach(tx, store, policy, clock, conversation_id)
+    with tx() as session:  # its rows go with it (ON DELETE CASCADE), its bytes stay behind
+        session.execute(delete(Conversation).where(Conversation.id == conversation_id))
+        assert session.query(Attachment).count() == 0
+    clock.advance(HOUR + 1)
+    assert sweep(tx, store, clock) == 1
+    assert store.files == {}
+
+
+@pytest.mark.parametrize("batch", [1, 2, 500])
+def test_keys_are_looked_up_in_batches_and_only_orphans_go(tx, store, matcher, policy, clock,
+                                                          active, batch):
+    conversation_id, _ = active
+    other, _ = ask(tx, matcher, policy, clock, "Can I pay by invoice?")
+    for client_id in ("c1", "c2"):
+        attach(tx, store, policy, clock, conversation_id, client_id=client_id)
+    kept = set(store.files)
+    for folder in (conversation_id, other, other):
+        orphan(store, folder)
+    clock.advance(HOUR + 1)
+    assert sweep(tx, store, clock, batch=batch) == 3
+    assert set(store.files) == kept and len(kept) == 2
+
+
+def test_what_the_domain_never_named_is_left_alone(tx, store, clock):
+    for key in ("7/notes.txt", "backups/7/a.png", "7/" + "a" * 24 + ".exe", "7/short.png"):
+        store.put(key, b"someone else's", "text/plain")
+    clock.advance(30 * 24 * HOUR)
+    assert sweep(tx, store, clock) == 0
+    assert len(store.files) == 4
+
+
+def test_sweeping_again_deletes_nothing_more(tx, store, clock, active):
+    conversation_id, _ = active
+    orphan(store, conversation_id)
+    clock.advance(HOUR + 1)
+    assert [sweep(tx, store, clock), sweep(tx, store, clock)] == [1, 0]
+
+
+def test_a_failed_uploads_bytes_are_discarded_unless_a_row_holds_them(tx, store, policy, clock,
+                                                                      active):
+    conversation_id, _ = active
+    attach(tx, store, policy, clock, conversation_id)
+    [held] = store.files
+    lost = orphan(store, conversation_id)
+    with tx() as session:
+        assert attachments.discard_unrecorded(session, store, lost)
+        assert not attachments.discard_unrecorded(session, store, held)  # its commit happened
+    assert list(store.files) == [held]
