@@ -5,6 +5,7 @@ the file until the link expires (web/attachment_links.py). docs/attachments.md."
 from __future__ import annotations
 
 import io
+import logging
 
 from flask import Blueprint, jsonify, request, send_file
 from flask_login import current_user
@@ -20,7 +21,9 @@ from . import attachment_links, live, payloads
 from .errors import checked, error_body, status_for
 from .limits import retry_after
 from .schemas import AttachedAnswer, AttachRequest, parse
-from .services import services
+from .services import Services, services
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("attachments", __name__, url_prefix="/api/v1")
 console_bp = Blueprint("console_attachments", __name__, url_prefix="/console/conversations")
@@ -75,15 +78,32 @@ def _stored(conversation_id: int, name: str, data: bytes, client_id: str | None,
                         "message": f"too many files at once; try again in {wait} s"}), 429, \
             {"Retry-After": str(wait)}
     file = svc.run_cpu(attachments.prepare, svc.file_inspector, name, data)
-    with svc.transaction() as session:
-        conversation, employee = open_it(session)
-        message, happened = attachments.attach(session, svc.attachment_store, conversation,
-                                               file, client_id, svc.policy, svc.clock(),
-                                               employee=employee)
-        events = live.socket_events(session, happened)
-        body = {"ok": True, "message": payloads.message(message)}
+    stored = None  # the key this upload stored, until its row is committed
+    try:
+        with svc.transaction() as session:
+            conversation, employee = open_it(session)
+            message, happened = attachments.attach(session, svc.attachment_store, conversation,
+                                                   file, client_id, svc.policy, svc.clock(),
+                                                   employee=employee)
+            stored = message.attachment.storage_key if happened else None  # a resend stores none
+            events = live.socket_events(session, happened)
+            body = {"ok": True, "message": payloads.message(message)}
+    except Exception:
+        if stored is not None:
+            _discard(svc, stored)
+        raise
     live.emit_all(svc.socketio, events)
     return jsonify(checked(AttachedAnswer, body)), 201
+
+
+def _discard(svc: Services, key: str) -> None:
+    """The bytes of an upload whose transaction failed after they were stored (at commit, say)
+    go at once; should even that fail, the orphan files' sweep deletes them later."""
+    try:
+        with svc.transaction() as session:
+            attachments.discard_unrecorded(session, svc.attachment_store, key)
+    except Exception:
+        log.exception("the bytes of a failed upload are left to the orphan sweep: %s", key)
 
 
 @bp.post("/conversations/<id:conversation_id>/attachments")

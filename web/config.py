@@ -10,6 +10,10 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
+# An upload's bytes are stored seconds before its row commits; an S3 store stamps them by its own
+# clock, which AWS and MinIO keep within 15 minutes of ours (they refuse requests skewed more).
+MIN_ORPHAN_GRACE = 1800.0
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -82,6 +86,10 @@ class Settings:
     attachments_s3_endpoint_url: str = ""
     attachments_s3_region: str = ""
     attachments_s3_prefix: str = ""
+    # A stored file no row holds (its upload's transaction failed) is deleted once this many
+    # seconds old, by a job every attachments_sweep_interval seconds in each process.
+    attachments_orphan_grace: float = 3600.0
+    attachments_sweep_interval: float = 3600.0
 
 
 def _convert(kind: type, raw: str):
@@ -115,6 +123,9 @@ def load_settings(overrides: dict | None = None, environ=os.environ) -> Settings
         # SQLite waits for its lock in C, which blocks gevent's loop while the holder is parked
         # on it: the whole process stalls (measured in bench/README.md, chat_bench).
         raise ValueError("MATCHMAKER_ASYNC_MODE=gevent needs PostgreSQL; use threading with SQLite")
+    if values.get("attachments_orphan_grace", Settings.attachments_orphan_grace) < MIN_ORPHAN_GRACE:
+        raise ValueError(f"MATCHMAKER_ATTACHMENTS_ORPHAN_GRACE must be at least {MIN_ORPHAN_GRACE:.0f} "
+                         "seconds: a younger file may be an upload in flight")
     if values.get("smtp_security", Settings.smtp_security) not in ("starttls", "ssl", "none"):
         raise ValueError("MATCHMAKER_SMTP_SECURITY must be 'starttls', 'ssl' or 'none'")
     for name, value in values.items():

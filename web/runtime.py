@@ -7,12 +7,13 @@ import gc
 import logging
 import os
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 
 import numpy as np
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from matchmaker import accounts, presence, sweeps
+from matchmaker import accounts, attachments, presence, sweeps
 from matchmaker.ports import CpuRunner, Encoder, NameFinder
 from matchmaker.privacy import erasure
 from matchmaker.redaction import Redactor
@@ -171,11 +172,26 @@ def run_every(app: Flask, seconds: float, job: Callable[[Services], object], wha
     svc.socketio.start_background_task(loop)
 
 
+def sweep_files_once(svc: Services) -> int:
+    """Delete the attachment files no row holds, once older than the grace (an upload whose
+    transaction failed after its bytes were stored; docs/attachments.md): how many."""
+    if svc.attachment_store is None:
+        return 0
+    grace = timedelta(seconds=svc.settings.attachments_orphan_grace)
+    deleted = attachments.sweep_orphans(svc.transaction, svc.attachment_store, svc.clock(), grace)
+    if deleted:
+        log.info("deleted %d attachment files no row held", deleted)
+    return deleted
+
+
 def start_sweeper(app: Flask) -> None:
-    """Run sweep_once every sweep_interval seconds, and the retention job every
-    retention_interval (unless conversations are kept until erased: retention_days 0)."""
+    """Run sweep_once every sweep_interval seconds, the orphan files' sweep every
+    attachments_sweep_interval, and the retention job every retention_interval (unless
+    conversations are kept until erased: retention_days 0). Every process runs them (two
+    sweeps of orphan files at once only delete the same files twice)."""
     settings = app.extensions["matchmaker"].settings
     run_every(app, settings.sweep_interval, sweep_once, "sweep")
+    run_every(app, settings.attachments_sweep_interval, sweep_files_once, "sweeping orphan files")
     if settings.retention_days > 0:
         run_every(app, settings.retention_interval, retain_once, "retention")
 
