@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from embeddings.passages import PassageIndex
+from embeddings.passages import PassageIndex, inner_products
 
 
 def unit(rows: np.ndarray) -> np.ndarray:
@@ -140,3 +140,16 @@ def test_a_group_whose_best_cannot_be_told_keeps_its_place():
     assert _first_max(values, sizes).tolist() == [1, 4]
     with pytest.raises(ValueError):
         _first_max(np.array([1.0, 2.0, 3.0], dtype=np.float32), np.array([1, 0, 2]))
+
+
+def test_inner_products_are_the_matrix_product_whatever_the_layout():
+    rng = np.random.default_rng(3)
+    matrix = rng.standard_normal((257, 40)).astype(np.float32)
+    vector = rng.standard_normal(40).astype(np.float32)
+    exact = matrix.astype(np.float64) @ vector.astype(np.float64)
+    assert np.allclose(inner_products(matrix, vector), exact, atol=1e-4)
+    every_other = matrix[::2]  # not contiguous: copied, not misread
+    assert np.allclose(inner_products(every_other, vector), exact[::2], atol=1e-4)
+    assert inner_products(matrix[:0], vector).shape == (0,)
+    with pytest.raises(ValueError):
+        inner_products(matrix, vector[:39])
