@@ -69,7 +69,8 @@ def run_size(folder: str, size: int, args, cache, model, base) -> dict:
              "this": Matcher(model, PassageIndex(), BM25Index(), detector=detector)}
     questions = rank_bench.make_questions(args.seed, args.questions)
     seconds: dict[str, list[float]] = {name: [] for name in sides}
-    identical = 0
+    identical = same_order = 0
+    largest = 0.0  # the largest difference of a score between the two sides
     with transaction() as session:
         for matcher in sides.values():
             matcher.sync(session)
@@ -86,12 +87,18 @@ def run_size(folder: str, size: int, args, cache, model, base) -> dict:
                                                   reading=reading)
                 seconds[name].append(time.perf_counter() - started)
             identical += same(rankings["base"], rankings["this"])
+            ids = {name: [m.employee_id for m in r.matches] for name, r in rankings.items()}
+            if ids["base"] == ids["this"]:
+                same_order += 1
+                largest = max([largest, *(abs(a.score - b.score) for a, b in zip(
+                    rankings["base"].matches, rankings["this"].matches, strict=True))])
     engine.dispose()
     figures = {name: rank_bench.percentiles(values) for name, values in seconds.items()}
     return {"employees": size, "questions": len(questions), **figures,
             "ratio_p50": round(figures["this"]["p50_ms"] / figures["base"]["p50_ms"], 3),
             "ratio_p99": round(figures["this"]["p99_ms"] / figures["base"]["p99_ms"], 3),
-            "identical_rankings": identical}
+            "identical_rankings": identical, "same_people_in_order": same_order,
+            "largest_score_difference": round(largest, 6)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,12 +132,14 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run_size(folder, size, args, cache, model, base))
             cache.save()
     print(f"{'employees':>9} | {'base p50/p99 ms':>17} | {'this p50/p99 ms':>17} | "
-          f"{'this/base p50':>13} {'p99':>6} | identical")
+          f"{'this/base p50':>13} {'p99':>6} | identical | same order | largest score diff")
     for r in results:
         print(f"{r['employees']:>9} | {r['base']['p50_ms']:>7.2f} / {r['base']['p99_ms']:<7.2f} | "
               f"{r['this']['p50_ms']:>7.2f} / {r['this']['p99_ms']:<7.2f} | "
               f"{r['ratio_p50']:>13} {r['ratio_p99']:>6} | "
-              f"{r['identical_rankings']}/{r['questions']}")
+              f"{r['identical_rankings']:>4}/{r['questions']:<4} | "
+              f"{r['same_people_in_order']:>5}/{r['questions']:<4} | "
+              f"{r['largest_score_difference']}")
     if args.json:
         print(json.dumps({"base": str(args.base), "sizes": results}))
     return 0
