@@ -22,6 +22,7 @@ import argparse
 import dataclasses
 import gc
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -29,6 +30,8 @@ import time
 from pathlib import Path
 
 from bench import rank_bench
+from embeddings.language import shared_detector
+from embeddings.multilingual import DEFAULT_MODEL, make_encoder
 
 QUESTIONS = 200
 
@@ -63,7 +66,7 @@ def run_size(folder: str, size: int, args, cache, model, base) -> dict:
     from matchmaker.routing import Matcher
 
     transaction, engine, _ = rank_bench.build_database(folder, size, args.seed, cache)
-    detector = rank_bench.shared_detector(("en", "nl", "fr", "de"))
+    detector = shared_detector(("en", "nl", "fr", "de"))
     base_matcher, base_passages, base_lexical = base
     sides = {"base": base_matcher(model, base_passages(), base_lexical(), detector=detector),
              "this": Matcher(model, PassageIndex(), BM25Index(), detector=detector)}
@@ -108,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=QUESTIONS)
     parser.add_argument("--limit", type=int, default=10)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--model", default=os.environ.get("MATCHMAKER_MODEL") or DEFAULT_MODEL)
     parser.add_argument("--cache", type=Path, metavar="DIR")
     parser.add_argument("--json", action="store_true", help="end with one JSON line")
     args = parser.parse_args(argv)
@@ -118,9 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     import faiss
 
     faiss.omp_set_num_threads(1)
-    model = rank_bench.make_encoder(rank_bench.DEFAULT_MODEL)
+    model = make_encoder(args.model)
     model.load()
-    rank_bench.shared_detector(("en", "nl", "fr", "de")).load()
+    shared_detector(("en", "nl", "fr", "de")).load()
     gc.collect()  # as rank_bench and web.runtime.warm_up do
     gc.freeze()
     cache = rank_bench.CachedEncoder(model, args.cache)

@@ -31,6 +31,12 @@ class _Snapshot:
     gist_row: dict[int, int]
 
 
+# Below this width FAISS switches to kernels over several rows at once (widths 4 and 8), so a
+# row's score would depend on its neighbours in the batch: rank(among=…) must score a person
+# exactly as among everyone. Real encoders are far wider.
+_FAISS_MIN_WIDTH = 16
+
+
 def inner_products(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     """matrix @ vector by FAISS's SIMD kernel, on the calling thread: 2.6x faster than numpy's
     einsum here, and BLAS's gemv (two threads) is slower still (docs/matching.md)."""
@@ -38,12 +44,12 @@ def inner_products(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     vector = np.ascontiguousarray(vector, dtype=np.float32)
     if matrix.ndim != 2 or vector.shape != (matrix.shape[1],):
         raise ValueError(f"cannot multiply {matrix.shape} by {vector.shape}")
+    if matrix.shape[1] < _FAISS_MIN_WIDTH:
+        return np.einsum("ij,j->i", matrix, vector)
     scores = np.empty(len(matrix), dtype=np.float32)
-    if len(matrix) and matrix.shape[1]:
+    if len(matrix):
         faiss.fvec_inner_products_ny(faiss.swig_ptr(scores), faiss.swig_ptr(vector),
                                      faiss.swig_ptr(matrix), matrix.shape[1], len(matrix))
-    else:
-        scores.fill(0.0)
     return scores
 
 

@@ -98,13 +98,14 @@ def _refuse_other_model(model: str, dimension: int, encoder: Encoder) -> None:
 
 def ranking_state(session: Session, encoder: Encoder) -> tuple[Space | None, str]:
     """What every ranking checks first, in one statement: the stored vectors' space (None: no
-    vectors yet; refused when another model made it) and the passages' version (as
-    index_version)."""
+    vectors yet; refused when another model made it) and the stored passages' version,
+    "generation:highest id" (new passages raise the id, removals raise the generation)."""
     generation, top, *space = core(session).execute(_STATE).one()
+    version = f"{generation or 0}:{top or 0}"
     if space[0] is None:
-        return None, f"{generation or 0}:{top or 0}"
+        return None, version
     _refuse_other_model(space[0], space[1], encoder)
-    return Space(*space), f"{generation or 0}:{top or 0}"
+    return Space(*space), version
 
 
 def _claim_space(session: Session, encoder: Encoder) -> None:
@@ -195,31 +196,23 @@ def _remove(session: Session, where: tuple) -> None:
         session.flush()
 
 
-def index_version(session: Session) -> str:
-    """Identifies the stored passages as "generation:highest id", two index look-ups in one
-    statement: new passages raise the id, removals raise the generation."""
-    generation, top = core(session).execute(_VERSION).one()
-    return f"{generation or 0}:{top or 0}"
-
-
-_VERSION = select(
+# ranking_state's one statement: index look-ups only (the one-row tables by id, the highest
+# passage id); built once.
+_STATE = select(
     select(PassageGeneration.generation).where(PassageGeneration.id == 1).scalar_subquery(),
-    select(func.max(ProfilePassage.id)).scalar_subquery())
-_STATE = select(*_VERSION.selected_columns, *(
-    select(column).where(VectorSpace.id == 1).scalar_subquery()
-    for column in (VectorSpace.model, VectorSpace.dimension, VectorSpace.min_fit_english,
-                   VectorSpace.min_fit_other)))
+    select(func.max(ProfilePassage.id)).scalar_subquery(),
+    *(select(column).where(VectorSpace.id == 1).scalar_subquery()
+      for column in (VectorSpace.model, VectorSpace.dimension, VectorSpace.min_fit_english,
+                     VectorSpace.min_fit_other)))
 
 
 def sync_indexes(session: Session, index: ProfileIndex, lexical: LexicalIndex,
-                 blocks: Sequence[tuple[int, int]] | None = None,
-                 version: str | None = None) -> bool:
+                 blocks: Sequence[tuple[int, int]] | None = None, *, version: str) -> bool:
     """Rebuild the indexes from the database when they are behind (another worker, a restart):
     every passage with one gist per employee (the normalised mean of all they know), and
     keywords. blocks: the parts of a vector that come from different encoders, normalised one
-    by one; version: the database's, when just read (else it is read here). Returns whether
-    anything changed."""
-    version = version or index_version(session)
+    by one; version: the database's, as ranking_state just read it. Returns whether anything
+    changed."""
     if index.version == lexical.version == version:
         return False
     added = None

@@ -149,7 +149,7 @@ class Matcher:
         another model made. Returns the stored space (None: no vectors yet)."""
         space, version = ranking_state(session, self.encoder)
         sync_indexes(session, self.index, self.lexical, getattr(self.encoder, "blocks", None),
-                     version)
+                     version=version)
         return space
 
     def refresh_in_background(self, transaction: Transaction,

@@ -151,5 +151,22 @@ def test_inner_products_are_the_matrix_product_whatever_the_layout():
     every_other = matrix[::2]  # not contiguous: copied, not misread
     assert np.allclose(inner_products(every_other, vector), exact[::2], atol=1e-4)
     assert inner_products(matrix[:0], vector).shape == (0,)
+    assert inner_products(np.zeros((3, 0), np.float32), np.zeros(0, np.float32)).tolist() == [0] * 3
+    doubles = inner_products(matrix.astype(np.float64), vector.astype(np.float64))
+    assert doubles.dtype == np.float32 and np.allclose(doubles, exact, atol=1e-4)
+    stored = np.frombuffer(matrix.tobytes(), dtype=np.float32).reshape(matrix.shape)  # read-only
+    assert np.array_equal(inner_products(stored, vector), inner_products(matrix, vector))
     with pytest.raises(ValueError):
         inner_products(matrix, vector[:39])
+
+
+@pytest.mark.parametrize("width", [4, 8, 24, 384, 512])
+def test_a_rows_score_does_not_depend_on_the_rows_scored_with_it(width):
+    """rank(among=…) scores a person exactly as among everyone: the shortlist scores every
+    gist, gists() only the ones asked for."""
+    rng = np.random.default_rng(width)
+    matrix = rng.standard_normal((1001, width)).astype(np.float32)
+    vector = rng.standard_normal(width).astype(np.float32)
+    rows = rng.choice(len(matrix), 57, replace=False)
+    assert np.array_equal(inner_products(matrix, vector)[rows],
+                          inner_products(matrix[rows], vector))
