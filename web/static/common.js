@@ -104,21 +104,40 @@ export function retryIfUnavailable(socket, err, delayMs = 3000) {
 
 /**
  * Requests over whatever socket getSocket() returns at the time (it may be replaced or null).
- * request() always resolves, to the server's ack or to {error, message} when there is none;
- * offlineMessage is that message when not connected.
+ * request() and act() always resolve, to the server's ack or to {error, message} when there is
+ * none; offlineMessage is that message when not connected.
+ *
+ * request() is for what the page does by itself (sync, read, heartbeat): not connected, it
+ * answers "offline" at once, and the next connect does it anyway. act() is for what a person
+ * clicked (end the chat, rate, accept): while the socket is still connecting or reconnecting,
+ * socket.io holds it and sends it on connect, so a click in the first moments of a chat or
+ * during a blip is not lost; it answers "offline" if no connection comes within the ack timeout
+ * (socket.io then drops the held packet, so it is never sent late).
  */
-export function socketClient(getSocket, { offlineMessage }) {
-  function request(event, payload) {
-    const socket = getSocket();
-    if (!socket || !socket.connected) {
-      return Promise.resolve({ error: "offline", message: offlineMessage });
-    }
+export function socketClient(getSocket, { offlineMessage, ackTimeoutMs = ACK_TIMEOUT_MS }) {
+  const offline = () => ({ error: "offline", message: offlineMessage });
+
+  function emitWithAck(socket, event, payload) {
     return new Promise((resolve) => {
-      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, ack) => {
-        if (err) resolve({ error: "timeout", message: "no answer from the server; try again" });
+      socket.timeout(ackTimeoutMs).emit(event, payload, (err, ack) => {
+        if (err && !socket.connected) resolve(offline());
+        else if (err) resolve({ error: "timeout", message: "no answer from the server; try again" });
         else resolve(ack || { error: "empty", message: "no answer from the server" });
       });
     });
+  }
+
+  function request(event, payload) {
+    const socket = getSocket();
+    if (!socket || !socket.connected) return Promise.resolve(offline());
+    return emitWithAck(socket, event, payload);
+  }
+
+  function act(event, payload) {
+    const socket = getSocket();
+    // active: connected, or trying to (re)connect; not after the server refused or we closed it
+    if (!socket || !(socket.connected || socket.active)) return Promise.resolve(offline());
+    return emitWithAck(socket, event, payload);
   }
 
   function emitQuietly(event, payload) {
@@ -137,7 +156,7 @@ export function socketClient(getSocket, { offlineMessage }) {
     if (!socket || !socket.connected || pending.inflight) return;
     pending.inflight = true;
     const attempt = (pending.attempt = (pending.attempt || 0) + 1);
-    socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, ack) => {
+    socket.timeout(ackTimeoutMs).emit(event, payload, (err, ack) => {
       if (attempt !== pending.attempt) return; // a later attempt (after a reconnect) owns it now
       pending.inflight = false;
       if (err) return setTimeout(() => sendUntilAnswered(event, payload, pending, onAnswer), RETRY_MS);
@@ -151,7 +170,7 @@ export function socketClient(getSocket, { offlineMessage }) {
     });
   }
 
-  return { request, emitQuietly, sendUntilAnswered };
+  return { request, act, emitQuietly, sendUntilAnswered };
 }
 
 /**

@@ -39,7 +39,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
   };
   const ui = {};
 
-  const { request, emitQuietly, sendUntilAnswered } = common.socketClient(
+  const { request, act, emitQuietly, sendUntilAnswered } = common.socketClient(
     () => state.socket, { offlineMessage: ct("offline") });
   // My typing, per conversation: typingChanged(hasText, conversationId).
   const { changed: typingChanged, stop: stopTyping } = common.typingNotifier(
@@ -191,7 +191,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     const capacity = Number(ui.capacity.value);
     const payload = { available: ui.available.checked };
     if (Number.isInteger(capacity) && capacity >= 1 && capacity <= 20) payload.capacity = capacity;
-    const ack = await request("set_availability", payload);
+    const ack = await act("set_availability", payload);
     if (!ack.ok) {
       toast(errorText(ack), "error");
       showAvailability(state.me);
@@ -295,7 +295,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
 
   async function acceptOffer(offerId, accept, decline) {
     accept.disabled = decline.disabled = true;
-    const ack = await request("accept", { offer_id: offerId });
+    const ack = await act("accept", { offer_id: offerId });
     removeOffer(offerId);
     if (!ack.ok) {
       toast(errorText(ack), "error");
@@ -307,7 +307,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
 
   async function declineOffer(offerId, accept, decline) {
     accept.disabled = decline.disabled = true;
-    const ack = await request("decline", { offer_id: offerId });
+    const ack = await act("decline", { offer_id: offerId });
     removeOffer(offerId);
     if (!ack.ok) toast(errorText(ack), "error");
   }
@@ -765,7 +765,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
   }
 
   async function closeChat(chat) {
-    const ack = await request("close", { conversation_id: chat.conv.id });
+    const ack = await act("close", { conversation_id: chat.conv.id });
     if (!ack.ok) toast(errorText(ack), "error");
     else markClosed(chat, "employee");
   }

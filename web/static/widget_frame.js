@@ -59,7 +59,7 @@ const state = {
 };
 const ui = {};
 
-const { request, emitQuietly, sendUntilAnswered } = socketClient(
+const { request, act, emitQuietly, sendUntilAnswered } = socketClient(
   () => state.socket, { offlineMessage: t("error_offline") });
 const { changed: typingChanged, stop: stopTyping } = typingNotifier(
   (_, typing) => emitQuietly("typing", { typing }));
@@ -463,7 +463,7 @@ function offlineForm(mail) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     button.disabled = true;
-    const ack = await request("leave_email", { email: email.value.trim(), name: state.contact.name || state.conversation.name || "" });
+    const ack = await act("leave_email", { email: email.value.trim(), name: state.contact.name || state.conversation.name || "" });
     button.disabled = false;
     if (!ack.ok) {
       error.textContent = errorText(ack);
@@ -658,7 +658,7 @@ function showTheirTyping(typing) {
 
 function endChat() {
   ui.endButton.disabled = true;
-  request("close", {}).then((ack) => {
+  act("close", {}).then((ack) => {
     ui.endButton.disabled = false;
     if (ack.ok) showClosed("customer", ack.conversation.feedback, ack.conversation.consent_question);
     else showComposerError(ack);
@@ -721,7 +721,7 @@ function showRating(consentQuestion) {
   const skip = el("button", { type: "button", id: "mm-rate-skip", className: "mm-link" }, t("skip"));
   skip.addEventListener("click", async () => {
     skip.disabled = true;
-    await request("skip_rating", {});
+    await act("skip_rating", {});
     showEnded(false);
   });
   const form = el("form", { className: "mm-rating", novalidate: true },
@@ -748,9 +748,9 @@ async function submitRating(choice, comment, send, error, consentQuestion) {
   }
   error.hidden = true;
   send.disabled = true;
-  let ack = await request("rate", { stars: choice.stars, comment });
+  let ack = await act("rate", { stars: choice.stars, comment });
   if (ack.ok && choice.consent !== null) {
-    ack = await request("consent", { granted: choice.consent, scope: consentQuestion.scope });
+    ack = await act("consent", { granted: choice.consent, scope: consentQuestion.scope });
   }
   send.disabled = false;
   if (!ack.ok) {
