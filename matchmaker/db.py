@@ -8,11 +8,27 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Engine,
+    Integer,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql.visitors import InternalTraversal
 
 Transaction = Callable[[], AbstractContextManager[Session]]
 Statement = Callable[[], AbstractContextManager[Connection]]
@@ -86,6 +102,36 @@ def make_statement(engine: Engine) -> Statement:
             yield connection
 
     return statement
+
+
+class InIds(ColumnElement[bool]):
+    """`column IN (ids)` with the ids bound as one parameter named name, a list of ints at
+    execution: `= ANY(:name)` (an integer array) on PostgreSQL, `IN (SELECT value FROM
+    json_each(:name))` (a JSON text) elsewhere. For statements built once and run on every
+    ranking: an expanding IN renders one parameter per id at each execution, which was the
+    largest Python cost of a ranking after reading the question (docs/matching.md)."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a condition as it is: no "= 1" on SQLite
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement),
+                           ("name", InternalTraversal.dp_string)]
+
+    def __init__(self, column: ColumnElement, name: str):
+        self.column, self.name = column, name
+
+
+@compiles(InIds)
+def _in_ids_json(element: InIds, compiler, **kw) -> str:
+    ids = select(literal_column("value")).select_from(
+        func.json_each(bindparam(element.name, type_=JSON())))
+    return compiler.process(element.column.in_(ids.scalar_subquery()), **kw)
+
+
+@compiles(InIds, "postgresql")
+def _in_ids_array(element: InIds, compiler, **kw) -> str:
+    return compiler.process(element.column == any_(bindparam(element.name, type_=ARRAY(Integer))),
+                            **kw)
 
 
 def make_one_statement(engine: Engine) -> Callable[[], AbstractContextManager[Any]]:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from . import feedback
-from .db import core
+from .db import InIds, core
 from .feedback import rate
 from .models import ConsentDecision, Conversation, Employee, HistoryItem, Offer, Rating
 from .ports import Encoder
@@ -49,23 +49,22 @@ _NO_OUTCOME = Outcome()
 def _people_statement():
     """Active employees among :ids with their live outcomes; built once (the hot path of every
     ranking), its ids bound at each call."""
-    ids = bindparam("ids", expanding=True)
     offers = (select(Offer.employee_id,
                      func.sum(case((Offer.outcome == "accepted", 1), else_=0)).label("accepted"),
                      func.sum(case((Offer.outcome == "declined", 1), else_=0)).label("declined"))
-              .where(Offer.employee_id.in_(ids), Offer.outcome.in_(("accepted", "declined")))
+              .where(InIds(Offer.employee_id, "ids"), Offer.outcome.in_(("accepted", "declined")))
               .group_by(Offer.employee_id).subquery())
     ratings = (select(Conversation.employee_id, func.count().label("ratings"),
                       func.sum(Rating.stars).label("rating_sum"))
                .join(Rating, Rating.conversation_id == Conversation.id)
-               .where(Conversation.employee_id.in_(ids))
+               .where(InIds(Conversation.employee_id, "ids"))
                .group_by(Conversation.employee_id).subquery())
     return (select(Employee.id, Employee.role, Employee.languages, Employee.title,
                    Employee.team, Employee.prior_accepted, offers.c.accepted, offers.c.declined,
                    ratings.c.ratings, ratings.c.rating_sum)
             .outerjoin(offers, offers.c.employee_id == Employee.id)
             .outerjoin(ratings, ratings.c.employee_id == Employee.id)
-            .where(Employee.id.in_(ids), Employee.active.is_(True)))
+            .where(InIds(Employee.id, "ids"), Employee.active.is_(True)))
 
 
 _PEOPLE = _people_statement()

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
 import numpy as np
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import experience
-from .db import Transaction, core
+from .db import InIds, Transaction, core
 from .models import Employee, ProfilePassage
 from .ports import Encoder, LanguageDetector, LexicalIndex, ProfileIndex
 from .presence import loads
@@ -41,7 +41,7 @@ ROLE_KIND = {"developer": "technical", "sales": "commercial", "support": "suppor
 # The closest passages' kind, words and history item: built once, ids bound at each ranking.
 _PASSAGES = select(ProfilePassage.id, ProfilePassage.kind, ProfilePassage.text,
                    ProfilePassage.history_item_id).where(
-    ProfilePassage.id.in_(bindparam("ids", expanding=True)))
+    InIds(ProfilePassage.id, "ids"))
 # The parts of a score, in the order they are added up (each shown in the explanation).
 PARTS = ("passage", "gist", "words", "role", "experience", "language")
 CLEAR_LANGUAGE = 0.8  # a detected language this likely counts as the question's language
