@@ -51,6 +51,7 @@ from .headers import SecurityHeaders
 from .runtime import cpu_runner, offloaded
 from .schemas import IdConverter
 from .services import Services, make_matcher
+from .sessions import EventSessionInterface
 from .streams import StreamManager
 
 
@@ -62,6 +63,7 @@ def create_app(
     """Build the app: config from the environment (then overrides), services, routes, events."""
     settings = load_settings(overrides)
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.session_interface = EventSessionInterface()  # no cookie decoded per Socket.IO event
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
