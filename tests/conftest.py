@@ -44,6 +44,20 @@ def encoder() -> HashingEncoder:
     return HashingEncoder()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so fixtures can tell a failed test in teardown."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def failed(request) -> bool:
+    """Whether the test a fixture serves failed (in its teardown)."""
+    report = getattr(request.node, "rep_call", None)
+    return report is not None and report.failed
+
+
 def pytest_configure(config) -> None:
     """Each run gets a database of its own on the PostgreSQL server MATCHMAKER_TEST_POSTGRES_URL
     names, so two runs at once (a developer's and a helper's, or two CI jobs on one server) never

@@ -16,14 +16,6 @@ PRESENCE_TTL_S = 10
 REJOIN_GRACE_S = 3
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    """Keep each phase's report on the item, so fixtures can tell a failed test in teardown."""
-    report = yield
-    setattr(item, f"rep_{report.when}", report)
-    return report
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():

@@ -17,6 +17,7 @@ import pytest
 import requests
 import socketio
 
+from tests.conftest import failed
 from tests.servers import LiveServer, start_server
 
 PASSWORD = "matchmaker-demo"
@@ -133,8 +134,9 @@ def ask(url: str, question: str) -> dict:
 
 
 @pytest.fixture
-def launch(tmp_path):
-    """Start real servers: launch(database_url, seed="demo") → LiveServer; all stopped after."""
+def launch(tmp_path, request):
+    """Start real servers: launch(database_url, seed="demo") → LiveServer; all stopped after
+    (their logs printed when the test failed)."""
     started: list[LiveServer] = []
 
     def start(database_url: str, *, seed: str = "demo", settings: dict | None = None) -> LiveServer:
@@ -146,6 +148,8 @@ def launch(tmp_path):
     yield start
     for server in started:
         server.stop()
+        if failed(request):
+            print(f"\n--- server log ({server.log_path}) ---\n{server.log()[-6000:]}")
 
 
 @pytest.fixture

@@ -5,11 +5,12 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import POSTGRES_ENV, reset_postgres
+from tests.conftest import POSTGRES_ENV, failed, reset_postgres
 from tests.integration.conftest import ask, wait_until
 from tests.servers import ROOT, free_port
 
@@ -18,7 +19,7 @@ REDIS_ENV = "MATCHMAKER_TEST_REDIS_URL"
 
 
 @pytest.fixture
-def production(tmp_path):
+def production(tmp_path, request):
     """Two gunicorn processes on one migrated, seeded PostgreSQL database and one Redis."""
     database, redis = os.environ.get(POSTGRES_ENV), os.environ.get(REDIS_ENV)
     if not database or not redis:
@@ -48,6 +49,9 @@ def production(tmp_path):
             process.terminate()
             process.wait(timeout=30)
             log.close()
+            if failed(request):
+                text = Path(log.name).read_text(errors="replace")[-6000:]
+                print(f"\n--- gunicorn log ({log.name}) ---\n{text}")
 
 
 def _healthy(url: str) -> bool:
