@@ -28,6 +28,14 @@ def engine(tmp_path):
 
 
 @pytest.fixture
+def db(database_url):
+    """An engine on a migrated database: SQLite, and PostgreSQL when its URL is set."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
 def tx(engine):
     return make_transaction(engine)
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from matchmaker import conversations
-from matchmaker.db import make_engine, make_one_statement, make_transaction
+from matchmaker.db import make_one_statement, make_transaction
 from matchmaker.models import Conversation, Customer, Participant
 from matchmaker.staff import upsert_employee
 from matchmaker.values import Policy
@@ -17,13 +17,6 @@ from tests.conftest import staff_records
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 POLICY = Policy()
-
-
-@pytest.fixture
-def db(database_url):
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

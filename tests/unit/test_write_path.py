@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from matchmaker import conversations, signins
-from matchmaker.db import _compile, make_engine, make_one_statement, make_transaction
+from matchmaker.db import _compile, make_one_statement, make_transaction
 from matchmaker.models import Conversation, Customer, Message
 from matchmaker.staff import upsert_employee
 from matchmaker.values import Policy
@@ -18,13 +18,6 @@ from tests.conftest import staff_records
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 POLICY = Policy()
-
-
-@pytest.fixture
-def db(database_url):
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
