@@ -42,6 +42,12 @@ def core(session: Session) -> Connection:
     return session.connection()
 
 
+def listed(column, *order_by) -> Select:
+    """column as `id`, with its place in order_by as `place` (1, 2, …): a list that keeps its
+    order inside a UNION ALL of several (the sweep reads every kind of due thing at once)."""
+    return select(column.label("id"), func.row_number().over(order_by=order_by).label("place"))
+
+
 def make_engine(url: str, pool_size: int = 20) -> Engine:
     """An engine for url; SQLite gets WAL, foreign keys and a busy timeout.
 

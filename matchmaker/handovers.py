@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
+from .db import listed
 from .errors import (
     ColleagueUnavailable,
     ConversationClosed,
@@ -343,18 +345,17 @@ def _fail(session: Session, conversation: Conversation, handover: Handover, outc
             HandoverFailed(conversation.id, handover.id, handover.from_employee_id, outcome)]
 
 
-def due_handover_ids(session: Session, now: datetime) -> list[int]:
+def due_handovers(now: datetime) -> Select:
     """Open handovers past their deadline, or whose conversation moved on without them (its
-    requester left, it was closed), oldest first."""
+    requester left, it was closed), oldest first (db.listed)."""
     moved_on = select(Conversation.id).where(
         Conversation.id == Handover.conversation_id,
         (Conversation.status != Status.ACTIVE.value)
         | (Conversation.employee_id.is_distinct_from(Handover.from_employee_id)
            & ~((Handover.purpose == INVITE)
                & open_clause(Conversation.id, Handover.from_employee_id))))
-    return list(session.scalars(select(Handover.id).where(
+    return listed(Handover.id, Handover.expires_at, Handover.id).where(
         Handover.outcome.is_(None), (Handover.expires_at <= now) | moved_on.exists())
-        .order_by(Handover.expires_at, Handover.id)))
 
 
 def expire_due(session: Session, handover_id: int, policy: Policy, now: datetime

@@ -8,8 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from . import addressing
+from .db import listed
 from .errors import ConversationClosed, NotFound, OfferNotOpen
 from .events import Accepted, DomainEvent, OfferClosed, Offered, Queued
 from .inputs import clean_id
@@ -157,13 +159,13 @@ def acknowledge(session: Session, offer_id: object, employee_id: int, now: datet
                         .values(seen_at=now).execution_options(synchronize_session=False))
 
 
-def unseen_offer_ids(session: Session, policy: Policy, now: datetime) -> list[int]:
-    """Open offers no console has acknowledged within policy.offer_ack_s."""
+def unseen_offers(policy: Policy, now: datetime) -> Select | None:
+    """Open offers no console has acknowledged within policy.offer_ack_s (None: not asked)."""
     if not policy.offer_ack_s:
-        return []
-    return list(session.scalars(select(Offer.id).where(
+        return None
+    return listed(Offer.id, Offer.id).where(
         Offer.outcome.is_(None), Offer.seen_at.is_(None),
-        Offer.offered_at <= now - timedelta(seconds=policy.offer_ack_s)).order_by(Offer.id)))
+        Offer.offered_at <= now - timedelta(seconds=policy.offer_ack_s))
 
 
 def give_up_unseen(session: Session, offer_id: int, policy: Policy, now: datetime
@@ -179,10 +181,10 @@ def give_up_unseen(session: Session, offer_id: int, policy: Policy, now: datetim
     return close_open_offer(session, offer, "unreachable", policy, now)
 
 
-def due_offer_ids(session: Session, now: datetime) -> list[int]:
-    """Open offers past their deadline, oldest first."""
-    return list(session.scalars(select(Offer.id).where(
-        Offer.outcome.is_(None), Offer.expires_at <= now).order_by(Offer.expires_at, Offer.id)))
+def due_offers(now: datetime) -> Select:
+    """Open offers past their deadline, oldest first (db.listed)."""
+    return listed(Offer.id, Offer.expires_at, Offer.id).where(
+        Offer.outcome.is_(None), Offer.expires_at <= now)
 
 
 def expire_offer(session: Session, offer_id: int, policy: Policy, now: datetime

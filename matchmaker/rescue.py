@@ -10,8 +10,10 @@ from datetime import datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from . import participants
+from .db import listed
 from .events import DomainEvent, EmployeeLeft
 from .lifecycle import Status, move
 from .locks import lock_conversation
@@ -26,25 +28,24 @@ def _unreachable(employee_id, now: datetime, policy: Policy):
                            reachable_clause(Presence, now, policy))
 
 
-def stranded_offer_ids(session: Session, policy: Policy, now: datetime) -> list[int]:
-    """Open offers whose employee's console is gone."""
-    return list(session.scalars(select(Offer.id).where(
-        Offer.outcome.is_(None), _unreachable(Offer.employee_id, now, policy)).order_by(Offer.id)))
+def stranded_offers(policy: Policy, now: datetime) -> Select:
+    """Open offers whose employee's console is gone (db.listed)."""
+    return listed(Offer.id, Offer.id).where(
+        Offer.outcome.is_(None), _unreachable(Offer.employee_id, now, policy))
 
 
-def stranded_chat_ids(session: Session, policy: Policy, now: datetime) -> list[int]:
-    """Live chats whose employee's console is gone."""
-    return list(session.scalars(select(Conversation.id).where(
-        Conversation.status == Status.ACTIVE,
-        _unreachable(Conversation.employee_id, now, policy)).order_by(Conversation.id)))
+def stranded_chats(policy: Policy, now: datetime) -> Select:
+    """Live chats whose employee's console is gone (db.listed)."""
+    return listed(Conversation.id, Conversation.id).where(
+        Conversation.status == Status.ACTIVE, _unreachable(Conversation.employee_id, now, policy))
 
 
-def stranded_participant_ids(session: Session, policy: Policy, now: datetime) -> list[int]:
-    """Invited colleagues, in live chats, whose console is gone (Participant ids)."""
-    return list(session.scalars(select(Participant.id).join(
+def stranded_participants(policy: Policy, now: datetime) -> Select:
+    """Invited colleagues, in live chats, whose console is gone (Participant ids; db.listed)."""
+    return listed(Participant.id, Participant.id).join(
         Conversation, Conversation.id == Participant.conversation_id).where(
         Participant.left_at.is_(None), Conversation.status == Status.ACTIVE,
-        _unreachable(Participant.employee_id, now, policy)).order_by(Participant.id)))
+        _unreachable(Participant.employee_id, now, policy))
 
 
 def remove_gone(session: Session, participant_id: int, policy: Policy, now: datetime

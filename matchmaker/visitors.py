@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
+from .db import listed
 from .events import CustomerPresence, DomainEvent
 from .inputs import clean_seq
 from .lifecycle import OPEN, record
@@ -59,12 +61,13 @@ def _still_here(conversation_id, now: datetime, policy: Policy):
                           reachable_clause(Connection, now, policy, policy.widget_ttl_s))
 
 
-def departed_ids(session: Session, policy: Policy, now: datetime) -> list[int]:
-    """Open conversations whose customer's widget has been gone longer than the grace."""
-    return list(session.scalars(select(Conversation.id).where(
+def departed(policy: Policy, now: datetime) -> Select:
+    """Open conversations whose customer's widget has been gone longer than the grace
+    (db.listed)."""
+    return listed(Conversation.id, Conversation.id).where(
         Conversation.status.in_(list(OPEN)), Conversation.customer_present.is_(True),
         Conversation.created_at < now - timedelta(seconds=policy.rejoin_grace_s),
-        ~_still_here(Conversation.id, now, policy)).order_by(Conversation.id)))
+        ~_still_here(Conversation.id, now, policy))
 
 
 def note_departure(session: Session, conversation_id: int, policy: Policy, now: datetime

@@ -107,10 +107,9 @@ def sweep(tx, policy, clock) -> list:
 
     with tx() as session:
         steps = sweeps.due_steps(session, policy, clock())
+        sweeps.forget_dead_connections(session, policy, clock())
     happened = []
     for step in steps:
         with tx() as session:
             happened += step.run(session, step.subject, policy, clock())
-    with tx() as session:
-        sweeps.forget_dead_connections(session, policy, clock())
     return happened
