@@ -53,6 +53,7 @@ from .schemas import IdConverter
 from .services import Services, make_matcher
 from .sessions import EventSessionInterface
 from .streams import StreamManager
+from .websocket import WithoutCompression
 
 
 def create_app(
@@ -160,6 +161,8 @@ def create_app(
     if settings.trusted_proxies:  # the client's address, as the proxies in front saw it
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
                                 x_proto=settings.trusted_proxies)
+    if not settings.websocket_compression:
+        app.wsgi_app = WithoutCompression(app.wsgi_app)
     app.wsgi_app = SecurityHeaders(app.wsgi_app, settings)  # outermost: Socket.IO's too
     return app
 

@@ -39,6 +39,8 @@ class Settings:
     # ping_timeout is closed (its console or widget is then gone, after the rejoin grace).
     ping_interval: float = 5.0
     ping_timeout: float = 5.0
+    # permessage-deflate on the websockets (off: as socket.io's server; docs/performance.md)
+    websocket_compression: bool = False
     rejoin_grace: float = 15.0  # a console or widget gone this long has left (reloads are not)
     min_score: float = 0.0  # 0: the model's calibrated threshold (0.30 English, 0.25 otherwise)
     secure_cookies: bool = False
