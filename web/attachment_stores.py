@@ -15,6 +15,7 @@ from matchmaker.ports import StoredFile
 from .config import INSTANCE_DIR, Settings
 
 _KEY = re.compile(r"^[0-9]+/[A-Za-z0-9_-]+\.[a-z]{3,4}$")  # what matchmaker.attachments mints
+_TEMPORARY = ".upload-"  # a file being written, renamed to its key once whole
 
 
 def _checked(key: str) -> str:
@@ -34,7 +35,7 @@ class DiskStore:
         """Write to a temporary file, then rename: a reader never sees half a file."""
         path = self.root / _checked(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY)
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
@@ -61,6 +62,32 @@ class DiskStore:
             for folder in folders:
                 if folder.name.isdigit() and folder.is_dir(follow_symlinks=False):
                     yield from _files_in(folder)
+
+
+    def discard_temporaries(self, written_before: datetime) -> int:
+        """Delete the `.upload-*` temporaries a worker killed while writing left behind, once
+        last written before written_before (one being written now is newer): how many. They
+        are no keys, so the orphan sweep never lists them."""
+        if not self.root.is_dir():
+            return 0
+        discarded = 0
+        with os.scandir(self.root) as folders:
+            for folder in folders:
+                if not (folder.name.isdigit() and folder.is_dir(follow_symlinks=False)):
+                    continue
+                with os.scandir(folder.path) as entries:
+                    for entry in entries:
+                        if not (entry.name.startswith(_TEMPORARY)
+                                and entry.is_file(follow_symlinks=False)):
+                            continue
+                        try:
+                            modified = entry.stat(follow_symlinks=False).st_mtime
+                            if datetime.fromtimestamp(modified, UTC) < written_before:
+                                os.unlink(entry.path)
+                                discarded += 1
+                        except FileNotFoundError:  # renamed into place or deleted meanwhile
+                            continue
+        return discarded
 
 
 def _files_in(folder: os.DirEntry) -> Iterator[StoredFile]:

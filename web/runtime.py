@@ -175,13 +175,17 @@ def run_every(app: Flask, seconds: float, job: Callable[[Services], object], wha
 
 def sweep_files_once(svc: Services) -> int:
     """Delete the attachment files no row holds, once older than the grace (an upload whose
-    transaction failed after its bytes were stored; docs/attachments.md): how many."""
+    transaction failed after its bytes were stored; docs/attachments.md): how many. On disk,
+    the half-written temporaries of a killed worker go too, after the same grace."""
     if svc.attachment_store is None:
         return 0
     grace = timedelta(seconds=svc.settings.attachments_orphan_grace)
     deleted = attachments.sweep_orphans(svc.transaction, svc.attachment_store, svc.clock(), grace)
     if deleted:
         log.info("deleted %d attachment files no row held", deleted)
+    discard = getattr(svc.attachment_store, "discard_temporaries", None)  # the disk store's
+    if discard is not None and (discarded := discard(svc.clock() - grace)):
+        log.info("deleted %d half-written attachment temporaries", discarded)
     return deleted
 
 

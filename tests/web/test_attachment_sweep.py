@@ -77,6 +77,35 @@ def test_the_sweep_deletes_old_files_no_row_holds_and_keeps_the_rest(app, chat, 
     assert sorted(found.key for found in store.stored()) == sorted([held, fresh])
 
 
+def test_the_disk_store_discards_temporaries_a_killed_worker_left(tmp_path):
+    store = DiskStore(tmp_path / "files")
+    assert store.discard_temporaries(datetime.now(UTC)) == 0  # no folder yet
+    key = attachments.new_key(7, "image/png")
+    store.put(key, b"bytes", "image/png")
+    now = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    left, writing = store.root / "7" / ".upload-left", store.root / "7" / ".upload-writing"
+    for path, age in ((left, timedelta(hours=2)), (writing, timedelta(seconds=5))):
+        path.write_bytes(b"half a file")
+        os.utime(path, ((now - age).timestamp(), (now - age).timestamp()))
+    written_at(store, key, now - timedelta(days=30))  # a key, however old, is not a temporary
+    assert store.discard_temporaries(now - timedelta(hours=1)) == 1
+    assert not left.exists() and writing.exists()
+    assert [found.key for found in store.stored()] == [key]
+
+
+def test_the_sweep_takes_old_temporaries_too(app, chat, svc, clock):
+    dev, widget, asked = chat
+    folder = svc.attachment_store.root / str(asked["id"])
+    folder.mkdir(parents=True, exist_ok=True)
+    temporaries = {age: folder / f".upload-{age}" for age in (59, 61)}
+    for age, path in temporaries.items():
+        path.write_bytes(b"half a file")
+        when = (clock() - timedelta(minutes=age)).timestamp()
+        os.utime(path, (when, when))
+    assert runtime.sweep_files_once(svc) == 0  # no key deleted: temporaries are not counted
+    assert temporaries[59].exists() and not temporaries[61].exists()
+
+
 def test_the_sweeper_runs_the_orphan_sweep_at_its_interval(app, monkeypatch):
     scheduled = []
     monkeypatch.setattr(runtime, "run_every",
