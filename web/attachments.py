@@ -122,7 +122,8 @@ def customer_attach(conversation_id: int):
 
 @console_bp.post("/<id:conversation_id>/attachments")
 def employee_attach(conversation_id: int):
-    """The employee who has the conversation attaches an image or a PDF."""
+    """The employee who has the conversation, or a colleague invited in, attaches an image or a
+    PDF."""
     if not current_user.is_authenticated:
         raise Unauthenticated("sign in as an employee")
     name, data, client_id = _upload()

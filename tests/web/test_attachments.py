@@ -15,6 +15,8 @@ from PIL import Image
 from matchmaker.models import Attachment, Message
 from tests.attachment_files import GPS, jpeg_with_gps, pdf, png
 from tests.web.conftest import ask, csrf_token, events, login
+from tests.web.test_handovers import sales_chat  # noqa: F401
+from tests.web.test_invite import team_chat  # noqa: F401
 from web.attachment_stores import S3Store
 
 EMP, CUS = "/employee", "/customer"
@@ -295,3 +297,21 @@ def test_marketing_reads_the_file_in_the_transcript(app, chat):
     found = re.search(r'<img class="mm-thumb" src="([^"]+)" alt="diagram.png"', page)
     assert found, page
     assert app.test_client().get(found.group(1).replace("&amp;", "&")).status_code == 200
+
+
+def test_a_colleague_invited_in_attaches_and_everyone_in_the_chat_gets_files_live(
+        app, team_chat, dev_http):  # noqa: F811
+    sam, widget, asked, dana, sue = team_chat  # Dana (dev) was invited into Sam's sales chat
+    response = employee_upload(dev_http, asked["id"], pdf(), name="webhooks.pdf")
+    assert response.status_code == 201, response.get_json()
+    sent = response.get_json()["message"]
+    assert (sent["author"], sent["employee_name"]) == ("employee", "Dana Dev")
+    # an upload has no socket to skip: her own consoles get it too (they keep one per seq)
+    for client, namespace in ((sam, EMP), (widget, CUS), (dana, EMP)):
+        [said] = events(client, namespace, "said")
+        assert (said["seq"], said["attachment"]["name"]) == (sent["seq"], "webhooks.pdf")
+    assert events(sue, EMP, "said") == []  # not in the chat
+    assert customer_upload(app.test_client(), asked, png()).status_code == 201
+    for client in (sam, dana):
+        [said] = events(client, EMP, "said")
+        assert said["author"] == "customer" and said["attachment"]["content_type"] == "image/png"
