@@ -236,7 +236,8 @@ class EmployeeNamespace(StrictNamespace):
             conversation = conversations.conversation_for_employee(
                 session, data.conversation_id, me)
             customer, colleagues = conversations.typing_audience(session, conversation, me)
-        typing = {"author": "employee", "typing": data.typing}
+            # who is typing: with a colleague invited in, there are two it could be
+            typing = {"author": "employee", "typing": data.typing, "employee_name": me.name}
         live.emit_all(svc.socketio, [
             *([live.to_customer(customer, "typing", typing)] if customer is not None else []),
             *[live.to_employee(i, "typing", {**typing, "conversation_id": conversation.id})

@@ -484,6 +484,7 @@ class Typing(Answer):
     conversation_id: int | None = None
     author: Author
     typing: bool
+    employee_name: str | None = None  # who, when an employee types
 
 
 class OfferClosed(Answer):

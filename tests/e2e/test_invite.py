@@ -71,6 +71,8 @@ def test_sophie_invites_jonas_into_a_chat_that_turned_technical(pages):
     expect(jonas.locator("#chat-messages .note:not(.note-pending) .note-body")).to_have_text(NOTE)
     expect(sophie.locator("#chat-messages .note .note-body")).to_have_text(NOTE)  # staff both
     jonas.locator("#note-toggle").click()
+    jonas.locator("#chat-input").fill("Hi Maria")  # typing: the customer sees who, not Sophie
+    expect(widget.locator("#mm-typing")).to_contain_text("Jonas")
     employee_says(jonas, JONAS_SAYS)
     voices = widget.locator(".mm-employee")
     expect(voices.filter(has_text="HMAC-SHA256").locator(".mm-author")).to_have_text("Jonas")

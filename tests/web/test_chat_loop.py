@@ -138,7 +138,8 @@ def test_typing_is_relayed_both_ways(app, console, customer):
                                               "author": "customer", "typing": True}
     dev.emit("typing", {"conversation_id": asked["id"], "typing": True}, namespace=EMP,
              callback=True)
-    assert events(widget, CUS, "typing")[-1] == {"author": "employee", "typing": True}
+    assert events(widget, CUS, "typing")[-1] == {"author": "employee", "typing": True,
+                                                 "employee_name": "Dana Dev"}
 
 
 def test_sync_after_a_reconnect_returns_exactly_the_missed_messages(app, console, customer):

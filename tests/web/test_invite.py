@@ -80,8 +80,10 @@ def test_every_message_reaches_everyone_in_it_and_names_its_writer(team_chat):
 def test_a_colleagues_typing_reaches_the_customer_and_the_other_console(team_chat):
     sam, widget, asked, dana, _ = team_chat
     assert emit(dana, "typing", {"conversation_id": asked["id"], "typing": True})["ok"]
-    assert events(widget, CUS, "typing") == [{"author": "employee", "typing": True}]
-    assert events(sam, EMP, "typing")[0]["conversation_id"] == asked["id"]
+    assert events(widget, CUS, "typing") == [{"author": "employee", "typing": True,
+                                              "employee_name": "Dana Dev"}]
+    [seen] = events(sam, EMP, "typing")
+    assert (seen["conversation_id"], seen["employee_name"]) == (asked["id"], "Dana Dev")
     widget.emit("typing", {"typing": True}, namespace=CUS, callback=True)
     assert events(dana, EMP, "typing")[0]["author"] == "customer"
 

@@ -794,7 +794,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     if (!chat) return;
     clearTimeout(chat.typingTimer);
     chat.typing = Boolean(data.typing);
-    chat.typingWho = data.author === "employee" ? ct("aColleague") : null; // a colleague in the chat
+    chat.typingWho = data.author === "employee" ? data.employee_name || ct("aColleague") : null; // a colleague in the chat
     if (chat.typing) {
       chat.typingTimer = setTimeout(() => customerTyping({ conversation_id: chat.conv.id, typing: false }), TYPING_SHOWN_MS);
     }

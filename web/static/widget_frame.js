@@ -643,13 +643,14 @@ function flushPending() {
 
 /* ---------- typing ---------- */
 
-function showTheirTyping(typing) {
+function showTheirTyping(typing, name = null) {
   if (!ui.typingIndicator) return;
   clearTimeout(state.theirTyping);
   ui.typingIndicator.hidden = !typing;
   if (!typing) return;
-  ui.typingIndicator.replaceChildren(dots(),
-    ` ${t("typing", { name: state.employee ? state.employee.name : t("yourColleague") })}`);
+  // The one typing: a colleague invited in is not the person who has the chat.
+  const who = firstName(name || (state.employee && state.employee.name)) || t("yourColleague");
+  ui.typingIndicator.replaceChildren(dots(), ` ${t("typing", { name: who })}`);
   scrollToEnd(false);
   state.theirTyping = setTimeout(() => { ui.typingIndicator.hidden = true; }, TYPING_SHOWN_MS);
 }
@@ -842,7 +843,8 @@ function connect() {
     if (state.open && !document.hidden) markRead();
     else tellHost("unread", unread());
   });
-  socket.on("typing", (data) => showTheirTyping(Boolean(data && data.typing)));
+  socket.on("typing", (data) => showTheirTyping(Boolean(data && data.typing),
+    data && typeof data.employee_name === "string" ? data.employee_name : null));
   socket.on("unavailable", (data) => {
     state.status = "offline";
     state.queuedSeq = data.seq;
