@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
+import threading
+from collections import deque, namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -153,13 +154,11 @@ def make_one_statement(engine: Engine) -> Callable[[], AbstractContextManager[An
     hot = create_engine(engine.url, isolation_level="AUTOCOMMIT",
                         pool_size=max(5, engine.pool.size() // 2), max_overflow=5)
 
+    writer = GroupCommit(hot, lock_key="p_conversation_id")
+
     @contextmanager
-    def one_statement() -> Iterator[DriverConnection]:
-        raw = hot.raw_connection()
-        try:
-            yield DriverConnection(hot, raw)
-        finally:
-            raw.close()
+    def one_statement() -> Iterator[GroupCommit]:
+        yield writer
 
     return one_statement
 
@@ -207,28 +206,169 @@ class DriverConnection:
         self.engine, self.raw, self.dialect = engine, raw, engine.dialect
 
     def execute(self, statement: Select, params: dict) -> _Rows:
-        prepared = _compile(statement, self.dialect)
-        values = {**prepared.literals, **params}
-        for name, processor in prepared.processors.items():
-            values[name] = processor(values[name])
+        return self.run(_Slot(_compile(statement, self.dialect), params))
+
+    def run(self, slot: _Slot) -> _Rows:
         cursor = None
         try:
             cursor = self.raw.cursor()
-            cursor.execute(prepared.sql, values)
-            rows = [prepared.row(*row) for row in cursor.fetchall()]
+            cursor.execute(slot.prepared.sql, slot.values)
+            rows = [slot.prepared.row(*row) for row in cursor.fetchall()]
         except self.dialect.loaded_dbapi.Error as error:
-            lost = self.dialect.is_disconnect(error, self.raw, cursor)
-            if lost:  # every pooled connection died with it (a restart): start afresh
-                self.raw.invalidate(error)
-                self.engine.dispose()
-            raise DBAPIError.instance(prepared.sql, values, error,
-                                      self.dialect.loaded_dbapi.Error,
-                                      connection_invalidated=lost,
-                                      dialect=self.dialect) from error
+            raise self.failed(error, slot, cursor) from error
         finally:
             if cursor is not None:
                 cursor.close()
         return _Rows(rows)
+
+    def run_together(self, slots: list[_Slot], lock_timeout: str) -> None:
+        """Every slot's statement in one transaction, pipelined: one round trip and one commit
+        for all, waiting at most lock_timeout for any row lock. Each slot gets its rows; an
+        error rolls them all back and is raised."""
+        connection, cursors = self.raw.driver_connection, []
+        try:
+            with connection.pipeline(), connection.transaction():
+                connection.execute("SELECT set_config('lock_timeout', %s, true)", (lock_timeout,))
+                for slot in slots:
+                    cursors.append(cursor := connection.cursor())
+                    cursor.execute(slot.prepared.sql, slot.values)
+            for slot, cursor in zip(slots, cursors, strict=True):
+                slot.rows = _Rows([slot.prepared.row(*row) for row in cursor.fetchall()])
+        except self.dialect.loaded_dbapi.Error as error:
+            raise self.failed(error, slots[0], None) from error
+        finally:
+            for cursor in cursors:
+                cursor.close()
+
+    def failed(self, error: Exception, slot: _Slot, cursor) -> DBAPIError:
+        """The driver's error as SQLAlchemy's; a lost connection empties the pool."""
+        lost = self.dialect.is_disconnect(error, self.raw, cursor)
+        if lost:  # every pooled connection died with it (a restart): start afresh
+            self.raw.invalidate(error)
+            self.engine.dispose()
+        return DBAPIError.instance(slot.prepared.sql, slot.values, error,
+                                   self.dialect.loaded_dbapi.Error, connection_invalidated=lost,
+                                   dialect=self.dialect)
+
+
+class _Slot:
+    """One statement waiting to be written, and what came of it."""
+
+    __slots__ = ("prepared", "values", "rows", "error", "turn", "finished", "alone")
+
+    def __init__(self, prepared: _Compiled, params: dict):
+        self.prepared = prepared
+        self.values = {**prepared.literals, **params}
+        for name, processor in prepared.processors.items():
+            self.values[name] = processor(self.values[name])
+        self.rows: _Rows | None = None
+        self.error: BaseException | None = None
+        # A caller who queued waits on this: set when written, or when its turn to lead comes.
+        self.turn: threading.Event | None = None
+        self.finished = False
+        self.alone = False  # its batch failed: its caller writes it on its own connection
+
+
+class GroupCommit:
+    """The chat's hot statements (each its own transaction) from many handlers at once, written
+    a batch per transaction. A caller who finds nothing being written writes at once: its own
+    statement, alone, on a pooled connection. Callers who arrive meanwhile queue; when the
+    batch is written, the first of them writes everything queued (up to `limit`) in one
+    pipelined transaction, one round trip and one commit for all, and so on. So a quiet server
+    writes each message as before, and a busy one shares commits instead of queueing for them
+    (docs/realtime.md, "Group commit"). Each statement keeps its own meaning: if one fails, the
+    batch is written again one statement at a time, so only that one fails."""
+
+    def __init__(self, engine: Engine, limit: int = 64, lock_key: str | None = None):
+        """lock_key: the parameter naming the row each statement locks; a batch runs its
+        statements in that order (rows locked in one order: locks.py), each row's own in the
+        order they came."""
+        self.engine, self.dialect, self.limit, self.lock_key = engine, engine.dialect, limit, lock_key
+        self._lock = threading.Lock()
+        self._queue: deque[_Slot] = deque()
+        self._writing = False
+        self.batches = 0  # how many were written (tests, and to see it work)
+
+    # A batch waits at most this long for a row lock another transaction holds, then its
+    # statements are written one by one: one slow lock must not hold up every chat.
+    BATCH_LOCK_TIMEOUT = "100ms"
+
+    def execute(self, statement: Select, params: dict) -> _Rows:
+        slot = _Slot(_compile(statement, self.dialect), params)
+        with self._lock:
+            self._queue.append(slot)
+            lead, self._writing = not self._writing, True
+            if not lead:
+                slot.turn = threading.Event()
+        if not lead:
+            slot.turn.wait()
+        if not slot.finished:  # it leads: it is at the head of the queue
+            self._lead()
+        if slot.alone:
+            with self._connection() as connection:
+                return connection.run(slot)
+        if slot.error is not None:
+            raise slot.error
+        return slot.rows
+
+    def _lead(self) -> None:
+        with self._lock:
+            batch = [self._queue.popleft() for _ in range(min(len(self._queue), self.limit))]
+        if self.lock_key is not None and len(batch) > 1:
+            batch.sort(key=lambda slot: slot.values.get(self.lock_key) or 0)  # stable
+        try:
+            self._write(batch)
+        except BaseException as error:  # (a greenlet killed while writing): nobody waits forever
+            for slot in batch:
+                if slot.rows is None and slot.error is None:
+                    slot.error = error
+            raise
+        finally:
+            with self._lock:
+                following = self._queue[0] if self._queue else None
+                self._writing = following is not None
+            for slot in batch:
+                slot.finished = True
+                if slot.turn is not None:
+                    slot.turn.set()
+            if following is not None:
+                following.turn.set()  # its turn to lead
+
+    def _write(self, batch: list[_Slot]) -> None:
+        self.batches += 1
+        if len(batch) == 1:
+            with self._connection() as connection:
+                try:
+                    batch[0].rows = connection.run(batch[0])
+                except DBAPIError as error:
+                    batch[0].error = error
+            return
+        try:
+            with self._connection() as connection:
+                connection.run_together(batch, self.BATCH_LOCK_TIMEOUT)
+        except DBAPIError as error:
+            if error.connection_invalidated:  # the database went away: all answer so
+                for slot in batch:
+                    slot.error = error
+                return
+            # One statement failed (or waited too long for a row another transaction holds)
+            # and took the batch with it: each caller writes its own now, side by side, so
+            # only that one fails or waits.
+            for slot in batch:
+                slot.rows, slot.alone = None, True
+
+    @contextmanager
+    def _connection(self) -> Iterator[DriverConnection]:
+        try:
+            raw = self.engine.raw_connection()
+        except self.dialect.loaded_dbapi.Error as error:  # the database cannot be reached
+            raise DBAPIError.instance(None, None, error, self.dialect.loaded_dbapi.Error,
+                                      connection_invalidated=True,
+                                      dialect=self.dialect) from error
+        try:
+            yield DriverConnection(self.engine, raw)
+        finally:
+            raw.close()
 
 
 @dataclass(frozen=True)

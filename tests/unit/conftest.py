@@ -113,3 +113,18 @@ def sweep(tx, policy, clock) -> list:
         with tx() as session:
             happened += step.run(session, step.subject, policy, clock())
     return happened
+
+
+def driver_statements(monkeypatch) -> list[str]:
+    """The first word of every statement psycopg's cursors run from now on (PostgreSQL's raw
+    path bypasses SQLAlchemy's events)."""
+    import psycopg
+
+    seen, execute = [], psycopg.Cursor.execute
+
+    def counted(cursor, query, *args, **kwargs):
+        seen.append(str(query).split()[0])
+        return execute(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+    return seen

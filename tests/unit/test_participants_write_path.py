@@ -14,6 +14,7 @@ from matchmaker.models import Conversation, Customer, Participant
 from matchmaker.staff import upsert_employee
 from matchmaker.values import Policy
 from tests.conftest import staff_records
+from tests.unit.conftest import driver_statements
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 POLICY = Policy()
@@ -38,30 +39,12 @@ def team_chat(db):
         return conversation.id, lead.id, colleague.id, former.id, colleague.name
 
 
-def _counted(connection, seen):
-    """Count the statements the driver connection runs (PostgreSQL's raw path)."""
-    cursor = connection.raw.cursor
-
-    class Counted:
-        def __init__(self):
-            self.inner = cursor()
-
-        def execute(self, sql, *args):
-            seen.append(sql.split()[0])
-            return self.inner.execute(sql, *args)
-
-        def __getattr__(self, name):
-            return getattr(self.inner, name)
-
-    connection.raw.cursor = Counted
-
-
-def test_an_invited_colleague_writes_and_everyone_in_it_is_named(db, team_chat):
+def test_an_invited_colleague_writes_and_everyone_in_it_is_named(db, team_chat, monkeypatch):
     conversation_id, lead, colleague, former, name = team_chat
-    seen = []
     with make_one_statement(db)() as connection:
         if db.dialect.name == "postgresql":
-            _counted(connection, seen)
+            connection.engine.raw_connection().close()  # its first connect's own queries
+        seen = driver_statements(monkeypatch)
         said = conversations.say_at_once(connection, conversation_id, "employee", "Hi", "e-1",
                                          POLICY, NOW, employee_id=colleague)
     assert (said.seq, said.employee_id, said.participants) == (1, lead, (colleague,))

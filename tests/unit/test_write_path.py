@@ -15,6 +15,7 @@ from matchmaker.models import Conversation, Customer, Message
 from matchmaker.staff import upsert_employee
 from matchmaker.values import Policy
 from tests.conftest import staff_records
+from tests.unit.conftest import driver_statements
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 POLICY = Policy()
@@ -84,39 +85,24 @@ def test_what_is_not_the_common_case_is_left_to_say(db, chat, case):
     assert _stored(db, conversation_id) == before  # nothing stored, no seq taken
 
 
-def test_a_message_is_one_statement_on_postgresql(db, chat):
+def test_a_message_is_one_statement_on_postgresql(db, chat, monkeypatch):
     if db.dialect.name != "postgresql":
         pytest.skip("the one-statement path is PostgreSQL's (SQLite takes two, in-process)")
     conversation_id, employee_id, signin_id = chat
-    seen = []
     with make_one_statement(db)() as connection:
-        driver = connection.raw.driver_connection
+        raw = connection.engine.raw_connection()  # the pool's one connection, lent back below
+        driver = raw.driver_connection
         assert driver.autocommit is True  # no BEGIN, no COMMIT: the statement is its transaction
-        cursor = connection.raw.cursor
-
-        class Counted:
-            def __init__(self):
-                self.inner = cursor()
-
-            def execute(self, sql, *args):
-                seen.append(sql.split()[0])
-                return self.inner.execute(sql, *args)
-
-            def __getattr__(self, name):
-                return getattr(self.inner, name)
-
-        def counted():
-            return Counted()
-
-        connection.raw.cursor = counted
         # The type's bind processing still applies (aware -> naive UTC), whatever the
         # session's time zone: a Tokyo session would otherwise store 18:00.
         driver.execute("SET TIME ZONE 'Asia/Tokyo'")
+        raw.close()
+        seen = driver_statements(monkeypatch)
         said = conversations.say_at_once(connection, conversation_id, "employee", "Hi", "e-1",
                                          POLICY, NOW, employee_id=employee_id,
                                          signin_id=signin_id)
+        assert seen == ["WITH"] and said.seq == 1
         driver.execute("SET TIME ZONE 'UTC'")
-    assert seen == ["WITH"] and said.seq == 1
     with make_transaction(db)() as session:
         assert session.scalar(select(Message.created_at).where(
             Message.conversation_id == conversation_id)) == NOW
