@@ -63,7 +63,6 @@ class DiskStore:
                 if folder.name.isdigit() and folder.is_dir(follow_symlinks=False):
                     yield from _files_in(folder)
 
-
     def discard_temporaries(self, written_before: datetime) -> int:
         """Delete the `.upload-*` temporaries a worker killed while writing left behind, once
         last written before written_before (one being written now is newer): how many. They
