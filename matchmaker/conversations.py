@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from . import outbox, participants, signins
-from .db import DriverConnection
+from .db import GroupCommit
 from .errors import (
     ConversationClosed,
     Forbidden,
@@ -218,14 +218,15 @@ def _said_input(body: object, client_id: object, policy: Policy) -> str:
 
 
 def say_at_once(
-    connection: Connection | DriverConnection, conversation_id: int, author: str,
+    connection: Connection | GroupCommit, conversation_id: int, author: str,
     body: object, client_id: object, policy: Policy, now: datetime, *,
     employee_id: int | None = None, signin_id: int | None = None,
 ) -> Said | None:
     """say() for the common case, in one statement on PostgreSQL (the conversation's row locked,
     the message inserted with the next seq unless its client_id is stored already, the counter
-    moved): a statement that is its own transaction, so one round trip (on the driver
-    connection of db.make_one_statement; SQLite: a Connection). None: not the common
+    moved): a statement that is its own transaction, so one round trip (db.make_one_statement's
+    GroupCommit, which may share the round trip and the commit with other messages; SQLite: a
+    Connection). None: not the common
     case (closed, not the writer's to write in, a question to claim, a reply to be mailed, a
     client_id seen before, an ended sign-in) — say() decides those, with the same outcome.
 

@@ -143,9 +143,10 @@ def _in_ids_array(element: InIds, compiler, **kw) -> str:
 
 def make_one_statement(engine: Engine) -> Callable[[], AbstractContextManager[Any]]:
     """A `with one_statement() as connection:` factory for the chat's hot path: one Core
-    statement, `connection.execute(statement, params).first()`. On PostgreSQL a pooled driver
-    connection in autocommit runs the statement compiled once (DriverConnection); on SQLite a
-    Connection in a transaction of its own."""
+    statement, `connection.execute(statement, params).first()`. On PostgreSQL the statement,
+    compiled once, is its own transaction, written by the process's GroupCommit on a pooled
+    driver connection in autocommit (alone, or with others that came at the same time); on
+    SQLite a Connection in a transaction of its own."""
     if engine.dialect.name != "postgresql":
         return engine.begin
     # Its own pool, every connection in autocommit (a raw connection takes no options): half
@@ -198,15 +199,12 @@ def _compile(statement: Select, dialect: Dialect) -> _Compiled:
 
 class DriverConnection:
     """A pooled driver connection in autocommit running Core statements compiled once, without
-    SQLAlchemy's execution context: measured 430 -> 170 µs of CPU per stored message
-    (bench/README.md). Its errors are SQLAlchemy's (a database that went away is an
+    SQLAlchemy's execution context (GroupCommit's): measured 430 -> 170 µs of CPU per stored
+    message (bench/README.md). Its errors are SQLAlchemy's (a database that went away is an
     OperationalError, as everywhere else), and a lost connection empties the pool."""
 
     def __init__(self, engine: Engine, raw):
         self.engine, self.raw, self.dialect = engine, raw, engine.dialect
-
-    def execute(self, statement: Select, params: dict) -> _Rows:
-        return self.run(_Slot(_compile(statement, self.dialect), params))
 
     def run(self, slot: _Slot) -> _Rows:
         cursor = None
