@@ -274,8 +274,13 @@ class GroupCommit:
     batch is written, the first of them writes everything queued (up to `limit`) in one
     pipelined transaction, one round trip and one commit for all, and so on. So a quiet server
     writes each message as before, and a busy one shares commits instead of queueing for them
-    (docs/realtime.md, "Group commit"). Each statement keeps its own meaning: if one fails, the
-    batch is written again one statement at a time, so only that one fails."""
+    (docs/realtime.md, "Group commit"). Each statement keeps its own meaning: if one fails, or
+    the batch waits too long for a row lock, every caller in it writes its own statement on its
+    own connection, side by side, so only that one fails or waits."""
+
+    # A batch waits at most this long for a row lock another transaction holds, then its
+    # statements are written one by one: one slow lock must not hold up every chat.
+    BATCH_LOCK_TIMEOUT = "100ms"
 
     def __init__(self, engine: Engine, limit: int = 64, lock_key: str | None = None):
         """lock_key: the parameter naming the row each statement locks; a batch runs its
@@ -286,10 +291,6 @@ class GroupCommit:
         self._queue: deque[_Slot] = deque()
         self._writing = False
         self.batches = 0  # how many were written (tests, and to see it work)
-
-    # A batch waits at most this long for a row lock another transaction holds, then its
-    # statements are written one by one: one slow lock must not hold up every chat.
-    BATCH_LOCK_TIMEOUT = "100ms"
 
     def execute(self, statement: Select, params: dict) -> _Rows:
         slot = _Slot(_compile(statement, self.dialect), params)

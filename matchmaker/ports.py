@@ -150,6 +150,11 @@ class AttachmentStore(Protocol):
         holds that is not a key, such as a file being written, is left out)."""
         ...
 
+    def discard_temporaries(self, written_before: datetime) -> int:
+        """Delete what the store's own unfinished writes left behind (a worker killed while
+        writing), last written before written_before: how many."""
+        ...
+
 
 @dataclass(frozen=True)
 class StoredFile:

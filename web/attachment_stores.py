@@ -141,6 +141,10 @@ class S3Store:
                 if _KEY.match(key):
                     yield StoredFile(key, item["LastModified"])
 
+    def discard_temporaries(self, written_before: datetime) -> int:
+        """Nothing to do: an object is put whole or not at all."""
+        return 0
+
 
 def make_store(settings: Settings) -> DiskStore | S3Store:
     """The store the settings name: S3 when a bucket is set, else the disk folder."""

@@ -183,8 +183,7 @@ def sweep_files_once(svc: Services) -> int:
     deleted = attachments.sweep_orphans(svc.transaction, svc.attachment_store, svc.clock(), grace)
     if deleted:
         log.info("deleted %d attachment files no row held", deleted)
-    discard = getattr(svc.attachment_store, "discard_temporaries", None)  # the disk store's
-    if discard is not None and (discarded := discard(svc.clock() - grace)):
+    if discarded := svc.attachment_store.discard_temporaries(svc.clock() - grace):
         log.info("deleted %d half-written attachment temporaries", discarded)
     return deleted
 
