@@ -30,6 +30,17 @@ def writer(db):
         yield connection
 
 
+def open_chats(db, count: int) -> list[int]:
+    """count active conversations, each with its customer: their ids."""
+    with make_transaction(db)() as session:
+        chats = [Conversation(customer=Customer(visitor_id=f"v-{i}", created_at=NOW),
+                              status="active", question="How do I export?", created_at=NOW)
+                 for i in range(count)]
+        session.add_all(chats)
+        session.flush()
+        return [chat.id for chat in chats]
+
+
 def run_all(*jobs) -> None:
     threads = [threading.Thread(target=job) for job in jobs]
     for thread in threads:
@@ -40,13 +51,7 @@ def run_all(*jobs) -> None:
 
 
 def test_messages_written_at_once_share_commits_and_every_one_is_stored_once(db, writer):
-    with make_transaction(db)() as session:
-        chats = [Conversation(customer=Customer(visitor_id=f"v-{i}", created_at=NOW),
-                              status="active", question="How do I export?", created_at=NOW)
-                 for i in range(6)]
-        session.add_all(chats)
-        session.flush()
-        ids = [c.id for c in chats]
+    ids = open_chats(db, 6)
     acks, failures = [], []
 
     def customer(n: int):
@@ -104,13 +109,7 @@ def test_one_failing_statement_in_a_batch_fails_alone(writer):
 
 
 def test_a_row_another_transaction_holds_does_not_hold_up_the_rest_of_its_batch(db, writer):
-    with make_transaction(db)() as session:
-        held, free = (Conversation(customer=Customer(visitor_id=f"v-{i}", created_at=NOW),
-                                   status="active", question="Export?", created_at=NOW)
-                      for i in range(2))
-        session.add_all([held, free])
-        session.flush()
-        held_id, free_id = held.id, free.id
+    held_id, free_id = open_chats(db, 2)
     locked, done = threading.Event(), {}
 
     def holder():  # a slow transaction on one conversation (its row locked for 1.5 s)
