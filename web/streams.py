@@ -5,17 +5,19 @@ python-socketio's RedisManager publishes each emit once with PUBLISH: while Redi
 publish fails and the event is dropped, and a worker whose subscription broke misses everything
 published until it subscribes again (its retry waits 1, 2, 4… up to 60 s). Here:
 
-- publishing appends to the stream (XADD, trimmed to about STREAM_LENGTH entries); an event
-  that cannot be appended waits in this process, in order, and a sender greenlet appends it
-  when Redis is back (up to UNSENT_LIMIT events; beyond that the oldest go, and the clients'
-  heartbeat-and-sync heals what they missed);
+- publishing queues the event for one sender greenlet per process, which appends everything
+  waiting to the stream (XADD, trimmed to about STREAM_LENGTH entries) in one pipelined round
+  trip: an emitting handler never waits for Redis, and a burst of events costs one round trip,
+  not one each. An event that cannot be appended waits in this process, in order, and the
+  sender appends it when Redis is back (up to UNSENT_LIMIT events; beyond that the oldest go,
+  and the clients' heartbeat-and-sync heals what they missed);
 - each process reads the stream with a cursor of its own (XREAD BLOCK from the last entry it
   read), so after an outage it reads on from where it was: nothing published while it was
   disconnected is skipped. A Redis restarted empty starts new entry ids from its clock, past
   every cursor.
 
-A process's own events are emitted locally when published and skipped when read back (the
-manager's host_id), as with pub/sub.
+A process's own events are emitted locally when published and skipped when read back, by a
+field naming the process beside the event, so they are not decoded just to be dropped.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ STREAM_LENGTH = 10_000  # entries kept (approximately): minutes of traffic, for 
 UNSENT_LIMIT = 10_000  # events one process keeps while Redis is away
 READ_BLOCK_MS = 1000
 RETRY_S = 0.5
+SEND_BATCH = 500  # events appended in one round trip at most
 
 
 class StreamManager(PubSubManager):
@@ -46,10 +49,11 @@ class StreamManager(PubSubManager):
         self.url = url
         self.unsent: deque[str] = deque()
         self.dropped = 0  # events given up because too many waited (a long outage)
-        self._sender = None
+        self._sender = None  # the greenlet (or thread) that appends
+        self._waiting = threading.Event()  # gevent's, where it patched threading
         self._error: Exception | None = None  # why the last append failed
-        self._appending = threading.Lock()  # gevent's, where it patched threading
         self._writer = self._client()
+        self._own = self.host_id.encode()
 
     def _client(self) -> redis.Redis:
         # Fail fast while Redis is away (a refused connection is immediate; an unreachable host
@@ -60,57 +64,59 @@ class StreamManager(PubSubManager):
     # -- publishing --------------------------------------------------------------------------
 
     def _publish(self, data) -> None:
-        """Append to the stream, after whatever is still waiting (order is kept). One greenlet
-        appends at a time: the emitter itself when nobody else is, else the sender."""
+        """Queue the event for the sender, behind whatever waits (order is kept); the emitter
+        does not wait for Redis. Without a server to run the sender (a manager used outside
+        one), the emitter appends it itself."""
         if len(self.unsent) >= UNSENT_LIMIT:
             self.unsent.popleft()
             self.dropped += 1
         self.unsent.append(self.json.dumps(data))
-        if self._sender is None and self._appending.acquire(blocking=False):
-            try:
-                if self._send_waiting():
-                    return
-            finally:
-                self._appending.release()
-        self._start_sender()
+        if self.server is None:
+            self._send_waiting()
+            return
+        self._waiting.set()
+        if self._sender is None:
+            self._sender = self.server.start_background_task(self._send_forever)
 
     def _send_waiting(self) -> bool:
-        """Append every waiting event (the caller holds _appending); False when Redis is away
-        (they keep waiting)."""
-        try:
-            while self.unsent:
-                self._writer.xadd(self.channel, {"m": self.unsent[0]}, maxlen=STREAM_LENGTH,
-                                  approximate=True)
-                self.unsent.popleft()
-            return True
-        except redis.RedisError as error:
-            self._error = error
-            return False
+        """Append every waiting event, up to SEND_BATCH in one pipelined round trip, in order;
+        False when Redis is away (they keep waiting, in order). One sender at a time."""
+        while self.unsent:
+            batch = [self.unsent.popleft() for _ in range(min(len(self.unsent), SEND_BATCH))]
+            try:
+                pipe = self._writer.pipeline(transaction=False)
+                for message in batch:
+                    pipe.xadd(self.channel, {"m": message, "h": self.host_id},
+                              maxlen=STREAM_LENGTH, approximate=True)
+                pipe.execute()
+            except redis.RedisError as error:
+                # Back at the head, in order; what came meanwhile stays behind them. (If the
+                # connection broke after Redis took some, those go twice: clients drop a
+                # `said` they hold by its seq, and everything else is idempotent to show.)
+                self.unsent.extendleft(reversed(batch))
+                while len(self.unsent) > UNSENT_LIMIT:
+                    self.unsent.popleft()
+                    self.dropped += 1
+                self._error = error
+                return False
+        return True
 
-    def _start_sender(self) -> None:
-        if self._sender is not None or self.server is None:
-            return
-        self._sender = self.server.start_background_task(self._send_when_back)
-
-    def _send_when_back(self) -> None:
-        """Append what waits, again every RETRY_S until Redis takes it."""
-        tries = 0
-        try:
-            while True:
-                with self._appending:
-                    if self._send_waiting():
-                        break
-                if tries % 60 == 0:  # the first failure, then every 30 s: no log flood
+    def _send_forever(self) -> None:
+        """The sender: appends what waits as soon as it waits (a burst goes in one round
+        trip), and every RETRY_S while Redis is away."""
+        failures = 0
+        while True:
+            self._waiting.wait()
+            self._waiting.clear()
+            while not self._send_waiting():
+                if failures % 60 == 0:  # the first failure, then every 30 s: no log flood
                     log.warning("the message queue is away (%d events waiting): %s",
                                 len(self.unsent), self._error)
-                tries += 1
+                failures += 1
                 self.server.sleep(RETRY_S)
-            if tries:
+            if failures:
                 log.info("the message queue is back: the waiting events are sent")
-        finally:
-            self._sender = None
-        if self.unsent:  # published while the sender was finishing: nobody else will send it
-            self._start_sender()
+                failures = 0
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -141,4 +147,5 @@ class StreamManager(PubSubManager):
             for _stream, entries in batches or ():
                 for entry_id, fields in entries:
                     cursor = entry_id
-                    yield fields[b"m"]
+                    if fields.get(b"h") != self._own:  # its own were emitted when published
+                        yield fields[b"m"]

@@ -1,6 +1,8 @@
-"""The message queue's stream manager without a Redis: events that cannot be appended wait in
-order and go when Redis is back; a very long outage drops the oldest, counted. (Against a real
-Redis that is stopped and started: tests/integration/test_realtime_faults.py.)"""
+"""The message queue's stream manager without a Redis: events are appended by one sender, a
+burst in one round trip, in order; events that cannot be appended wait in order and go when
+Redis is back; a very long outage drops the oldest, counted; a process skips its own events
+when it reads them back. (Against a real Redis that is stopped and started:
+tests/integration/test_realtime_faults.py.)"""
 
 from __future__ import annotations
 
@@ -12,21 +14,40 @@ from web import streams
 
 
 class FlakyRedis:
-    """Refuses every append while `down`; keeps what it accepted."""
+    """Refuses every append while `down`; keeps what it accepted; counts round trips."""
 
     def __init__(self):
         self.down = False
-        self.entries: list[str] = []
+        self.entries: list[dict] = []
+        self.round_trips = 0
+
+    def pipeline(self, transaction=True):
+        return Pipeline(self)
+
+
+class Pipeline:
+    def __init__(self, server: FlakyRedis):
+        self.server, self.queued = server, []
 
     def xadd(self, stream, fields, maxlen=None, approximate=True):
-        if self.down:
+        self.queued.append(fields)
+
+    def execute(self):
+        self.server.round_trips += 1
+        if self.server.down:
             raise redis.ConnectionError("Connection refused")
-        self.entries.append(fields["m"])
+        self.server.entries.extend(self.queued)
 
 
 class NoServer:
+    """Records the sender instead of running it: the test runs it by hand."""
+
+    def __init__(self):
+        self.started = 0
+
     def start_background_task(self, target, *args):
-        return object()  # the test runs the sender by hand
+        self.started += 1
+        return object()
 
     def sleep(self, seconds):
         pass
@@ -39,18 +60,35 @@ def manager() -> tuple[streams.StreamManager, FlakyRedis]:
     return queue, queue._writer
 
 
+def numbers(entries) -> list[int]:
+    return [json.loads(e["m"] if isinstance(e, dict) else e)["n"] for e in entries]
+
+
+def test_emitting_queues_and_one_sender_appends_a_burst_in_one_round_trip():
+    queue, writer = manager()
+    for n in range(3):
+        queue._publish({"n": n})
+    assert writer.entries == [] and queue.server.started == 1  # the emitter did not wait
+    assert queue._waiting.is_set()
+    assert queue._send_waiting()
+    assert numbers(writer.entries) == [0, 1, 2] and writer.round_trips == 1
+    assert {e["h"] for e in writer.entries} == {queue.host_id}
+    assert not queue.unsent
+
+
 def test_events_wait_while_redis_is_away_and_go_in_order_when_it_is_back():
     queue, writer = manager()
     queue._publish({"n": 1})
+    queue._send_waiting()
     writer.down = True
     queue._publish({"n": 2})
-    queue._publish({"n": 3})  # behind 2, even though Redis may be back by now
-    assert [json.loads(e)["n"] for e in writer.entries] == [1]
-    assert len(queue.unsent) == 2
+    queue._publish({"n": 3})
+    assert not queue._send_waiting()
+    queue._publish({"n": 4})  # behind 2 and 3, which went back to the head
+    assert numbers(queue.unsent) == [2, 3, 4]
     writer.down = False
-    queue._send_when_back()  # the sender, once Redis answers again
-    queue._publish({"n": 4})
-    assert [json.loads(e)["n"] for e in writer.entries] == [1, 2, 3, 4]
+    assert queue._send_waiting()
+    assert numbers(writer.entries) == [1, 2, 3, 4]
     assert not queue.unsent
 
 
@@ -60,20 +98,61 @@ def test_a_long_outage_keeps_the_newest_events(monkeypatch):
     writer.down = True
     for n in range(5):
         queue._publish({"n": n})
-    assert [json.loads(e)["n"] for e in queue.unsent] == [2, 3, 4]
+    assert numbers(queue.unsent) == [2, 3, 4]
     assert queue.dropped == 2
+    queue._publish({"n": 5})
+    assert not queue._send_waiting()
+    assert numbers(queue.unsent) == [3, 4, 5] and queue.dropped == 3
 
 
-def test_while_the_sender_runs_it_alone_appends():
-    """Emitting greenlets never append beside the sender (two appenders took the same event
-    off the queue, and the sender died with events still waiting)."""
+def test_a_burst_larger_than_a_batch_goes_in_several_round_trips_in_order(monkeypatch):
+    monkeypatch.setattr(streams, "SEND_BATCH", 2)
     queue, writer = manager()
-    writer.down = True
+    for n in range(5):
+        queue._publish({"n": n})
+    assert queue._send_waiting()
+    assert numbers(writer.entries) == [0, 1, 2, 3, 4] and writer.round_trips == 3
+
+
+def test_without_a_server_the_emitter_appends_itself():
+    queue, writer = manager()
+    queue.server = None
     queue._publish({"n": 1})
-    assert queue._sender is not None  # started: Redis is away
-    writer.down = False
-    queue._publish({"n": 2})  # Redis is back, but the sender owns the queue
-    assert writer.entries == []
-    queue._send_when_back()
-    assert [json.loads(e)["n"] for e in writer.entries] == [1, 2]
-    assert queue._sender is None and not queue.unsent
+    assert numbers(writer.entries) == [1]
+
+
+class StreamReader:
+    """Answers one XREAD with the entries given, then fails (ending the test's read)."""
+
+    def __init__(self, entries):
+        self.entries, self.reads = entries, 0
+
+    def ping(self):
+        return True
+
+    def xrevrange(self, stream, count=1):
+        return []
+
+    def xread(self, streams_, block=None, count=None):
+        self.reads += 1
+        if self.reads > 1:
+            raise KeyboardInterrupt  # out of the endless read loop
+        return [(b"matchmaker:socketio", self.entries)]
+
+
+def test_reading_skips_the_process_own_events_without_decoding_them():
+    queue, _ = manager()
+    other = b"0" * 32
+    reader = StreamReader([
+        (b"1-0", {b"m": b'{"n": 1}', b"h": queue.host_id.encode()}),
+        (b"2-0", {b"m": b'{"n": 2}', b"h": other}),
+        (b"3-0", {b"m": b'{"n": 3}'}),  # appended by a process of the version before
+    ])
+    queue._client = lambda: reader
+    read = []
+    try:
+        for message in queue._listen():
+            read.append(json.loads(message)["n"])
+    except KeyboardInterrupt:
+        pass
+    assert read == [2, 3]
