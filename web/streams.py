@@ -34,8 +34,9 @@ log = logging.getLogger(__name__)
 STREAM_LENGTH = 10_000  # entries kept (approximately): minutes of traffic, for catching up
 UNSENT_LIMIT = 10_000  # events one process keeps while Redis is away
 READ_BLOCK_MS = 1000
-# After a read that found entries, the next waits this long: events close together are read in
-# one round trip instead of one each, at most this much later.
+# After a read that found several entries (events are coming faster than one per read), the next
+# waits this long, so a burst is read in a few round trips instead of one per event. A read that
+# found one entry does not wait: a quiet stream is read at once.
 READ_LINGER_S = 0.002
 RETRY_S = 0.5
 SEND_BATCH = 500  # events appended in one round trip at most
@@ -147,10 +148,12 @@ class StreamManager(PubSubManager):
                 reader = None
                 self.server.sleep(RETRY_S)
                 continue
+            read = 0
             for _stream, entries in batches or ():
+                read += len(entries)
                 for entry_id, fields in entries:
                     cursor = entry_id
                     if fields.get(b"h") != self._own:  # its own were emitted when published
                         yield fields[b"m"]
-            if batches and READ_LINGER_S:
+            if read > 1:
                 self.server.sleep(READ_LINGER_S)

@@ -44,13 +44,14 @@ class NoServer:
 
     def __init__(self):
         self.started = 0
+        self.slept: list[float] = []
 
     def start_background_task(self, target, *args):
         self.started += 1
         return object()
 
     def sleep(self, seconds):
-        pass
+        self.slept.append(seconds)
 
 
 def manager() -> tuple[streams.StreamManager, FlakyRedis]:
@@ -122,10 +123,10 @@ def test_without_a_server_the_emitter_appends_itself():
 
 
 class StreamReader:
-    """Answers one XREAD with the entries given, then fails (ending the test's read)."""
+    """Answers each XREAD with the next list of entries given, then stops the test's read."""
 
-    def __init__(self, entries):
-        self.entries, self.reads = entries, 0
+    def __init__(self, *reads):
+        self.reads = list(reads)
 
     def ping(self):
         return True
@@ -134,10 +135,20 @@ class StreamReader:
         return []
 
     def xread(self, streams_, block=None, count=None):
-        self.reads += 1
-        if self.reads > 1:
+        if not self.reads:
             raise KeyboardInterrupt  # out of the endless read loop
-        return [(b"matchmaker:socketio", self.entries)]
+        return [(b"matchmaker:socketio", self.reads.pop(0))]
+
+
+def read_all(queue, reader) -> list[int]:
+    queue._client = lambda: reader
+    read = []
+    try:
+        for message in queue._listen():
+            read.append(json.loads(message)["n"])
+    except KeyboardInterrupt:
+        pass
+    return read
 
 
 def test_reading_skips_the_process_own_events_without_decoding_them():
@@ -148,11 +159,13 @@ def test_reading_skips_the_process_own_events_without_decoding_them():
         (b"2-0", {b"m": b'{"n": 2}', b"h": other}),
         (b"3-0", {b"m": b'{"n": 3}'}),  # appended by a process of the version before
     ])
-    queue._client = lambda: reader
-    read = []
-    try:
-        for message in queue._listen():
-            read.append(json.loads(message)["n"])
-    except KeyboardInterrupt:
-        pass
-    assert read == [2, 3]
+    assert read_all(queue, reader) == [2, 3]
+
+
+def test_a_busy_stream_is_read_in_bursts_a_quiet_one_at_once():
+    """After a read of several entries the next waits READ_LINGER_S; after one, it does not."""
+    queue, _ = manager()
+    entry = lambda n: (f"{n}-0".encode(), {b"m": json.dumps({"n": n}).encode()})  # noqa: E731
+    reader = StreamReader([entry(1)], [entry(2), entry(3), entry(4)], [entry(5)], [])
+    assert read_all(queue, reader) == [1, 2, 3, 4, 5]
+    assert queue.server.slept == [streams.READ_LINGER_S]
