@@ -112,12 +112,19 @@ class StreamManager(PubSubManager):
         while True:
             self._waiting.wait()
             self._waiting.clear()
-            while not self._send_waiting():
-                if failures % 60 == 0:  # the first failure, then every 30 s: no log flood
-                    log.warning("the message queue is away (%d events waiting): %s",
-                                len(self.unsent), self._error)
-                failures += 1
+            try:
+                while not self._send_waiting():
+                    if failures % 60 == 0:  # the first failure, then every 30 s: no log flood
+                        log.warning("the message queue is away (%d events waiting): %s",
+                                    len(self.unsent), self._error)
+                    failures += 1
+                    self.server.sleep(RETRY_S)
+            except Exception:  # a bug, not Redis: the sender must outlive it (it is the only one)
+                log.exception("the message queue's sender failed; %d events wait",
+                              len(self.unsent))
                 self.server.sleep(RETRY_S)
+                self._waiting.set()
+                continue
             if failures:
                 log.info("the message queue is back: the waiting events are sent")
                 failures = 0

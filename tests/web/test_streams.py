@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import redis
 
 from web import streams
@@ -169,3 +170,22 @@ def test_a_busy_stream_is_read_in_bursts_a_quiet_one_at_once():
     reader = StreamReader([entry(1)], [entry(2), entry(3), entry(4)], [entry(5)], [])
     assert read_all(queue, reader) == [1, 2, 3, 4, 5]
     assert queue.server.slept == [streams.READ_LINGER_S]
+
+
+def test_the_sender_outlives_a_failure_that_is_not_redis(monkeypatch):
+    """The one sender must not die on a bug: the events behind it would wait forever."""
+    queue, writer = manager()
+    calls = []
+
+    def send_waiting():
+        calls.append(1)
+        if len(calls) == 1:
+            raise TypeError("a bug")
+        raise KeyboardInterrupt  # out of the endless loop
+
+    monkeypatch.setattr(queue, "_send_waiting", send_waiting)
+    queue._waiting.set()
+    with pytest.raises(KeyboardInterrupt):
+        queue._send_forever()
+    assert len(calls) == 2  # it tried again after the bug, without being woken by an emit
+    assert queue.server.slept == [streams.RETRY_S]
