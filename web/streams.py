@@ -95,8 +95,9 @@ class StreamManager(PubSubManager):
                 pipe.execute()
             except redis.RedisError as error:
                 # Back at the head, in order; what came meanwhile stays behind them. (If the
-                # connection broke after Redis took some, those go twice: clients drop a
-                # `said` they hold by its seq, and everything else is idempotent to show.)
+                # connection broke after Redis took some, those go twice, as a single XADD
+                # whose reply was lost did before: clients drop a `said` whose seq they hold;
+                # other events shown twice were not checked one by one.)
                 self.unsent.extendleft(reversed(batch))
                 while len(self.unsent) > UNSENT_LIMIT:
                     self.unsent.popleft()
