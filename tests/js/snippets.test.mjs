@@ -45,9 +45,12 @@ test("the search URL carries the query and the conversation, encoded", () => {
   assert.equal(searchUrl("", null), "/console/snippets?q=");
 });
 
-test("the picker says everything in Dutch that it says in English", () => {
-  assert.deepEqual(Object.keys(SNIPPET_TEXTS.nl).sort(), Object.keys(SNIPPET_TEXTS.en).sort());
-  for (const [key, text] of Object.entries(SNIPPET_TEXTS.nl)) {
-    assert.deepEqual(text.match(/\{\w+\}/g) || [], SNIPPET_TEXTS.en[key].match(/\{\w+\}/g) || [], key);
+test("the picker says everything in every language that it says in English", () => {
+  assert.deepEqual(Object.keys(SNIPPET_TEXTS).sort(), ["de", "en", "fr", "nl"]);
+  for (const [language, catalog] of Object.entries(SNIPPET_TEXTS)) {
+    assert.deepEqual(Object.keys(catalog), Object.keys(SNIPPET_TEXTS.en), language);
+    for (const [key, text] of Object.entries(catalog)) {
+      assert.deepEqual(text.match(/\{\w+\}/g) || [], SNIPPET_TEXTS.en[key].match(/\{\w+\}/g) || [], `${language}.${key}`);
+    }
   }
 });

@@ -63,9 +63,20 @@ test("every widget language says everything English says", async () => {
   }
 });
 
-test("the console says everything in Dutch that it says in English", async () => {
+test("the console says everything in every language that it says in English", async () => {
   const { CATALOGS } = await import("../../web/static/console_texts.js");
-  assert.deepEqual(Object.keys(CATALOGS.nl).sort(), Object.keys(CATALOGS.en).sort());
+  const { LANGUAGES } = await import("../../web/static/texts.js");
+  assert.deepEqual(Object.keys(CATALOGS).sort(), [...LANGUAGES].sort());
+  const keys = Object.keys(CATALOGS.en);
+  for (const language of LANGUAGES) {
+    assert.deepEqual(Object.keys(CATALOGS[language]), keys, language); // every key, in EN's order
+    for (const [key, text] of Object.entries(CATALOGS[language])) {
+      assert.equal(typeof text, typeof CATALOGS.en[key], `${language}.${key} type`);
+      if (typeof text !== "string") continue;
+      const wanted = (CATALOGS.en[key].match(/\{\w+\}/g) || []).sort();
+      assert.deepEqual((text.match(/\{\w+\}/g) || []).sort(), wanted, `${language}.${key} placeholders`);
+    }
+  }
 });
 
 test("the widget's language: the page's, then the browser's, then English", async () => {

@@ -59,12 +59,12 @@ const DE = {
   placeholder: "Interne Notiz für Kolleginnen und Kollegen (der Kunde sieht sie nie)…",
   inputLabel: "Interne Notiz",
   save: "Notiz speichern",
-  you: "Du",
+  you: "Sie",
   formerColleague: "eine ehemalige Kollegin oder ein ehemaliger Kollege",
   saving: "Wird gespeichert…",
   notSaved: "Notiz nicht gespeichert: {reason}",
-  shorten: "Bitte kürze deine Notiz auf {max} Zeichen; es wurde nichts gespeichert.",
-  afterEnded: "Dieser beendeten Unterhaltung eine interne Notiz hinzufügen",
+  shorten: "Bitte kürzen Sie Ihre Notiz auf {max} Zeichen; es wurde nichts gespeichert.",
+  afterEnded: "Diesem beendeten Gespräch eine interne Notiz hinzufügen",
 };
 
 export const NOTE_TEXTS = { en: EN, nl: NL, fr: FR, de: DE };

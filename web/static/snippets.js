@@ -35,7 +35,27 @@ const NL = {
   count: "{n} snippets",
   one: "1 snippet",
 };
-export const SNIPPET_TEXTS = Object.freeze({ en: EN, nl: NL });
+const FR = {
+  label: "Réponses types",
+  hint: "Réponses types : ↑ ↓ pour choisir, Entrée pour insérer, Échap pour fermer",
+  searching: "Recherche de réponses types…",
+  none: "Aucune réponse type ne correspond à « {query} ».",
+  noneYet: "Pas encore de réponses types : le marketing les ajoute.",
+  failed: "Les réponses types n’ont pas pu être chargées.",
+  count: "{n} réponses types",
+  one: "1 réponse type",
+};
+const DE = {
+  label: "Textbausteine",
+  hint: "Textbausteine: ↑ ↓ zum Auswählen, Enter zum Einfügen, Esc zum Schließen",
+  searching: "Textbausteine werden gesucht…",
+  none: "Kein Textbaustein passt zu „{query}“.",
+  noneYet: "Noch keine Textbausteine: Das Marketing fügt sie hinzu.",
+  failed: "Die Textbausteine konnten nicht geladen werden.",
+  count: "{n} Textbausteine",
+  one: "1 Textbaustein",
+};
+export const SNIPPET_TEXTS = Object.freeze({ en: EN, nl: NL, fr: FR, de: DE });
 
 function st(key, vars = {}) {
   return fill((SNIPPET_TEXTS[LANGUAGE] || EN)[key] ?? EN[key], vars);
