@@ -10,7 +10,9 @@ copied from one template (init-db + seed-demo) for every run; `gevent-pg` =
 PostgreSQL (database `bench_chat`, recreated for every run), once per `--processes` value N;
 with N > 1 (or `--redis always`) the workers share events through Redis (a database of the
 bench's own, flushed first); `relay` = bench/relay.mjs, the same event shape in Node socket.io
-with nothing stored: the floor every row is divided by ("x floor"). The Node load generator
+with nothing stored: the floor every row is divided by ("x floor"); `py-relay` = the same relay
+in Flask-SocketIO on gunicorn's gevent worker (bench/py_relay.py): what the Python stack costs
+before any product code. The Node load generator
 (bench/chat_load.mjs) runs on CPU 1; one-process servers on CPU 0; N processes on every CPU but
 the generator's when there are N of them, else unpinned (see `server_cpus`). Every process
 started here is killed in `finally`.
@@ -191,6 +193,10 @@ class Server:
             env["MATCHMAKER_REDIS_URL"] = redis_url
         if mode == "relay":
             cmd = ["node", str(ROOT / "bench" / "relay.mjs"), "--port", str(self.port)]
+        elif mode == "py-relay":
+            cmd = [str(VENV / "gunicorn"), "--worker-class", "gevent", "--workers", "1",
+                   "--no-control-socket", "--bind", f"127.0.0.1:{self.port}",
+                   "bench.py_relay:app"]
         elif mode == "threading":
             env["MATCHMAKER_ASYNC_MODE"] = "threading"
             cmd = [str(VENV / "flask"), "--app", "web", "serve", "--host", "127.0.0.1",
@@ -210,7 +216,8 @@ class Server:
 
     def workers(self) -> list[int]:
         """The processes that hold connections: gunicorn's workers, else the server itself."""
-        return children(self.proc.pid) if self.mode == "gevent" else [self.proc.pid]
+        return (children(self.proc.pid) if self.mode in ("gevent", "py-relay")
+                else [self.proc.pid])
 
     def wait_ready(self, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
@@ -272,7 +279,7 @@ def run_one(mode: str, pairs: int, seconds: int, loop: str, work: Path, template
     if redis_db is not None:
         redis_call(redis_db, "FLUSHDB")
         redis_url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{redis_db}"
-    if mode == "relay":
+    if mode in ("relay", "py-relay"):
         db_url = ""
     elif mode == "gevent-pg":
         psql("DROP DATABASE IF EXISTS bench_chat WITH (FORCE)")
@@ -285,7 +292,7 @@ def run_one(mode: str, pairs: int, seconds: int, loop: str, work: Path, template
         db = work / f"{tag}.db"
         shutil.copy(template, db)
         db_url = f"sqlite:///{db}"
-    kind = mode if mode in ("relay", "threading") else "gevent"
+    kind = mode if mode in ("relay", "py-relay", "threading") else "gevent"
     server = Server(kind, db_url, work / f"{tag}.log", processes=processes,
                     redis_url=redis_url, cpus=cpus)
     try:
@@ -446,7 +453,7 @@ def report(results: list[dict]) -> None:
             if r["mode"] == "threading"}
     for r in ok:
         b = base.get((r["loop"], r["pairs_requested"]))
-        if r["mode"] in ("threading", "relay") or b is None or label(r) != "1":
+        if r["mode"] in ("threading", "relay", "py-relay") or b is None or label(r) != "1":
             continue
         print(f"{r['mode']} vs threading, {r['loop']} {r['pairs_requested']}: "
               f"p50 {ratio(r['latency_ms']['p50'], b['latency_ms']['p50'])}, "
@@ -480,7 +487,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     # gevent on SQLite stalls (see bench/README.md) and the app now refuses it: gevent-pg only.
     ap.add_argument("--modes", nargs="+", default=["threading", "gevent-pg"],
-                    choices=["relay", "threading", "gevent-pg"])
+                    choices=["relay", "py-relay", "threading", "gevent-pg"])
     ap.add_argument("--pairs", nargs="+", type=int, default=[50, 200])
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--closed-pairs", type=int, default=50)
