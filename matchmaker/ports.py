@@ -152,7 +152,8 @@ class AttachmentStore(Protocol):
 
     def discard_temporaries(self, written_before: datetime) -> int:
         """Delete what the store's own unfinished writes left behind (a worker killed while
-        writing), last written before written_before: how many."""
+        writing), last written before written_before, and any of its own layout left empty
+        since then (a folder on disk): how many unfinished writes."""
         ...
 
 

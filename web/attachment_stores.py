@@ -3,6 +3,7 @@ default (under the instance folder), or an S3-compatible bucket when one is conf
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -34,8 +35,14 @@ class DiskStore:
     def put(self, key: str, data: bytes, content_type: str) -> None:
         """Write to a temporary file, then rename: a reader never sees half a file."""
         path = self.root / _checked(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY)
+        for attempt in range(3):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=_TEMPORARY)
+                break
+            except FileNotFoundError:  # the sweep took the folder as emptied just now: again
+                if attempt == 2:
+                    raise
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
@@ -65,28 +72,39 @@ class DiskStore:
 
     def discard_temporaries(self, written_before: datetime) -> int:
         """Delete the `.upload-*` temporaries a worker killed while writing left behind, once
-        last written before written_before (one being written now is newer): how many. They
-        are no keys, so the orphan sweep never lists them."""
+        last written before written_before (one being written now is newer), and the
+        conversations' folders left empty since then (every file erased, expired or swept):
+        how many temporaries. Temporaries are no keys, so the orphan sweep never lists them. A
+        folder goes only while empty (rmdir refuses one that is not), and put() makes it again
+        if it went between its mkdir and its write."""
         if not self.root.is_dir():
             return 0
         discarded = 0
+        cutoff = written_before.timestamp()
         with os.scandir(self.root) as folders:
             for folder in folders:
                 if not (folder.name.isdigit() and folder.is_dir(follow_symlinks=False)):
                     continue
-                with os.scandir(folder.path) as entries:
-                    for entry in entries:
-                        if not (entry.name.startswith(_TEMPORARY)
-                                and entry.is_file(follow_symlinks=False)):
-                            continue
-                        try:
-                            modified = entry.stat(follow_symlinks=False).st_mtime
-                            if datetime.fromtimestamp(modified, UTC) < written_before:
-                                os.unlink(entry.path)
-                                discarded += 1
-                        except FileNotFoundError:  # renamed into place or deleted meanwhile
-                            continue
+                discarded += _discard_temporaries_in(folder, cutoff)
+                with contextlib.suppress(OSError):  # not empty, or gone already
+                    if folder.stat(follow_symlinks=False).st_mtime < cutoff:
+                        os.rmdir(folder.path)
         return discarded
+
+
+def _discard_temporaries_in(folder: os.DirEntry, cutoff: float) -> int:
+    discarded = 0
+    with os.scandir(folder.path) as entries:
+        for entry in entries:
+            if not (entry.name.startswith(_TEMPORARY) and entry.is_file(follow_symlinks=False)):
+                continue
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    discarded += 1
+            except FileNotFoundError:  # renamed into place or deleted meanwhile
+                continue
+    return discarded
 
 
 def _files_in(folder: os.DirEntry) -> Iterator[StoredFile]:

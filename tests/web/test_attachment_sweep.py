@@ -5,6 +5,7 @@ at commit takes its bytes with it."""
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import UTC, datetime, timedelta
 
 import boto3
@@ -91,6 +92,41 @@ def test_the_disk_store_discards_temporaries_a_killed_worker_left(tmp_path):
     assert store.discard_temporaries(now - timedelta(hours=1)) == 1
     assert not left.exists() and writing.exists()
     assert [found.key for found in store.stored()] == [key]
+
+
+def test_the_disk_store_removes_folders_left_empty_once_older_than_the_grace(tmp_path):
+    store = DiskStore(tmp_path / "files")
+    now = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    emptied, recent, holding = (attachments.new_key(n, "image/png") for n in (7, 8, 9))
+    for key in (emptied, recent, holding):
+        store.put(key, b"bytes", "image/png")
+    store.delete(emptied)
+    store.delete(recent)
+    written_at(store, holding, now - timedelta(days=30))
+    for number, age in ((7, timedelta(hours=2)), (8, timedelta(minutes=5)),
+                        (9, timedelta(days=30))):
+        folder = store.root / str(number)
+        os.utime(folder, ((now - age).timestamp(), (now - age).timestamp()))
+    assert store.discard_temporaries(now - timedelta(hours=1)) == 0  # no temporary among them
+    assert sorted(p.name for p in store.root.iterdir()) == ["8", "9"]
+    assert [found.key for found in store.stored()] == [holding]
+
+
+def test_an_upload_whose_folder_the_sweep_just_removed_is_written_all_the_same(
+        tmp_path, monkeypatch):
+    store = DiskStore(tmp_path / "files")
+    key = attachments.new_key(7, "image/png")
+    real_mkstemp, removed = tempfile.mkstemp, []
+
+    def swept_in_between(**kwargs):  # the sweep's rmdir lands between put's mkdir and write
+        if not removed:
+            os.rmdir(kwargs["dir"])
+            removed.append(kwargs["dir"])
+        return real_mkstemp(**kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", swept_in_between)
+    store.put(key, b"bytes", "image/png")
+    assert removed and store.get(key) == b"bytes"
 
 
 def test_the_sweep_takes_old_temporaries_too(app, chat, svc, clock):
