@@ -1,6 +1,6 @@
-"""Languages: the staff pages in English or Dutch (the account's choice, else the browser's),
-dates in the viewer's time zone, and mail in the customer's language (Flask-Babel catalogs in
-web/translations, compiled by `make install`)."""
+"""Languages: the staff pages in English, Dutch, French or German (the account's choice, else the
+browser's), dates in the viewer's time zone, and mail in the customer's language (Flask-Babel
+catalogs in web/translations, compiled by `make install`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from matchmaker import staff
 
 from .services import services
 
-STAFF_LANGUAGES = {"en": "English", "nl": "Nederlands"}
+STAFF_LANGUAGES = {"en": "English", "nl": "Nederlands", "fr": "Français", "de": "Deutsch"}
 CUSTOMER_LANGUAGES = ("en", "nl", "fr", "de")  # the widget's and the mails' languages
 
 bp = Blueprint("i18n", __name__)
