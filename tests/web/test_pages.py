@@ -81,6 +81,11 @@ def test_marketing_filters_by_rating_and_consent_and_shows_the_transcript(app, c
     listed = client.get("/marketing/?rating=4&consent=granted").get_data(as_text=True)
     assert f"/marketing/conversations/{good}" in listed
     assert f"/marketing/conversations/{meh}" not in listed
+    # the form keeps the choices (the filters it shares with the story candidates' page)
+    for listing in (listed, client.get("/marketing/candidates?rating=4&consent=granted")
+                    .get_data(as_text=True)):
+        assert "<option selected>4</option>" in listing
+        assert '<option value="granted" selected>' in listing
     page = client.get(f"/marketing/conversations/{good}").get_data(as_text=True)
     assert "&lt;b&gt;loved it&lt;/b&gt;" in page and "<b>loved it</b>" not in page
     assert "granted" in page and "★★★★★" in page
