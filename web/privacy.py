@@ -36,18 +36,21 @@ def _number(name: str) -> int | None:
 @bp.get("/privacy")
 @require("admin")
 def index():
-    """The search for one customer, and the erasures done so far."""
+    """The search for one customer (with the person's other records: the same addresses left
+    from another browser), and the erasures done so far."""
     email, number = request.args.get("email", "").strip(), _number("conversation")
     with services().transaction() as session:
-        customer = None
+        customer, records = None, []
         if email or number is not None:
             customer = erasure.find_customer(session, email or None, number)
+            records = erasure.records_of(session, customer)  # the same person elsewhere
         conversations = (list(session.scalars(select(Conversation).where(
-            Conversation.customer_id == customer.id).order_by(Conversation.id)))
-            if customer else [])
+            Conversation.customer_id.in_([r.id for r in records])).order_by(Conversation.id)))
+            if records else [])
         done = list(session.scalars(select(Erasure).order_by(Erasure.id.desc()).limit(50)))
         people = dict(session.execute(select(Employee.id, Employee.name)).all())
-        return render_template("admin/privacy.html", customer=customer, email=email,
+        return render_template("admin/privacy.html", customer=customer, records=records,
+                               email=email,
                                number=number, conversations=conversations, erasures=done,
                                people=people, confirm=CONFIRM)
 
@@ -73,7 +76,8 @@ def export_customer(customer_id: int):
 @bp.post("/privacy/customers/<id:customer_id>/erase")
 @require("admin")
 def erase_customer(customer_id: int):
-    """Erase the customer, once the admin typed the confirmation word."""
+    """Erase the customer and the person's other records, once the admin typed the
+    confirmation word."""
     if request.form.get("confirm", "").strip().lower() != CONFIRM:
         raise InvalidInput(gettext('Type "%(word)s" to confirm the erasure.', word=CONFIRM),
                            code="not_confirmed")

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import profiles
@@ -55,7 +55,7 @@ class Scrubber:
 def find_customer(session: Session, email: object = None, conversation_id: object = None
                   ) -> Customer:
     """The customer by the e-mail address they left (or a reply address of theirs), or by one
-    of their conversations."""
+    of their conversations (the record asked about; records_of() finds the person's others)."""
     if isinstance(conversation_id, int) and not isinstance(conversation_id, bool):
         conversation = session.get(Conversation, conversation_id)
         if conversation is None:
@@ -64,14 +64,37 @@ def find_customer(session: Session, email: object = None, conversation_id: objec
     if not isinstance(email, str) or "@" not in email or len(email) > 254:
         raise InvalidInput("give the customer's e-mail address or a conversation number",
                            code="invalid_customer")
-    address = email.strip().lower()
-    found = session.scalars(
-        select(Customer).outerjoin(Conversation, Conversation.customer_id == Customer.id)
-        .where(or_(Customer.email.ilike(address), Conversation.reply_to.ilike(address)))
-        .order_by(Customer.id)).first()
-    if found is None:
+    found = _records_with(session, {email.strip().lower()})
+    if not found:
         raise NotFound("no customer with this e-mail address", code="no_such_customer")
-    return found
+    return found[0]
+
+
+def addresses_of(session: Session, customer: Customer) -> set[str]:
+    """Every e-mail address the customer left: their own, and where replies were to go."""
+    replies = session.scalars(select(Conversation.reply_to).where(
+        Conversation.customer_id == customer.id, Conversation.reply_to.is_not(None)))
+    return {a.strip().lower() for a in (customer.email, *replies) if a and a.strip()}
+
+
+def records_of(session: Session, customer: Customer) -> list[Customer]:
+    """The person behind a customer record: that record and every other one that left one of
+    its addresses, oldest first. A record is one browser (its visitor id), so the same person
+    on another device, or asking anew from a mail link, is another record; a request to export
+    or erase is about the person. (One step: an address found only on a record found this way
+    does not widen the search further.)"""
+    return sorted({customer, *_records_with(session, addresses_of(session, customer))},
+                  key=lambda record: record.id)
+
+
+def _records_with(session: Session, addresses: set[str]) -> list[Customer]:
+    if not addresses:
+        return []
+    return list(session.scalars(
+        select(Customer).outerjoin(Conversation, Conversation.customer_id == Customer.id)
+        .where(or_(func.lower(func.trim(Customer.email)).in_(addresses),
+                   func.lower(func.trim(Conversation.reply_to)).in_(addresses)))
+        .distinct().order_by(Customer.id)))
 
 
 def known_of(customer: Customer, conversations: list[Conversation]) -> list[str]:
@@ -181,22 +204,28 @@ def _contact(session: Session, conversation: Conversation) -> Counter:
 
 def erase_customer(session: Session, customer_id: int, by_employee_id: int | None,
                    scrubber: Scrubber, now: datetime) -> Erasure:
-    """Erase one customer on their request: every conversation of theirs anonymised, their
-    record emptied (the row stays, so nothing that counts conversations breaks)."""
+    """Erase a customer on their request: the person behind the record (records_of), every
+    conversation of theirs anonymised, each record emptied (the rows stay, so nothing that
+    counts conversations breaks). One erasure is recorded, under the record asked about."""
     customer = session.get(Customer, customer_id, with_for_update=True)
     if customer is None:
         raise NotFound("no such customer", code="no_such_customer")
+    records = records_of(session, customer)
+    session.execute(select(Customer.id).where(  # the others locked too, in id order
+        Customer.id.in_([r.id for r in records])).order_by(Customer.id).with_for_update())
     conversations = list(session.scalars(select(Conversation).where(
-        Conversation.customer_id == customer.id).order_by(Conversation.id)))
-    known = known_of(customer, conversations)
+        Conversation.customer_id.in_([r.id for r in records])).order_by(Conversation.id)))
+    known = sorted({k for record in records for k in known_of(record, conversations)})
     done: Counter = Counter()
     for conversation in conversations:
         done += anonymise_conversation(session, conversation, known, scrubber, now)
-    customer.name, customer.email, customer.erased_at = None, None, now
-    customer.visitor_id = f"erased-{customer.id}"  # the browser's id no longer finds them
+    for record in records:
+        record.name, record.email, record.erased_at = None, None, now
+        record.visitor_id = f"erased-{record.id}"  # the browser's id no longer finds them
     erasure = Erasure(reason="request", customer_id=customer.id, by_employee_id=by_employee_id,
                       conversation_ids=[c.id for c in conversations],
-                      counts=dict(done) | {"conversations": len(conversations)}, at=now)
+                      counts=dict(done) | {"conversations": len(conversations),
+                                           "customer_records": len(records)}, at=now)
     session.add(erasure)
     session.flush()
     return erasure

@@ -20,6 +20,7 @@ from ..models import (
     Rating,
     Story,
 )
+from .erasure import records_of
 
 
 def _when(value: datetime | None) -> str | None:
@@ -27,16 +28,23 @@ def _when(value: datetime | None) -> str | None:
 
 
 def export_customer(session: Session, customer: Customer, now: datetime) -> dict:
-    """The customer's data, conversation by conversation, oldest first."""
+    """The person's data (the record asked about and the others that left one of its
+    addresses: erasure.records_of), conversation by conversation, oldest first."""
     names = dict(session.execute(select(Employee.id, Employee.name)).all())
+    records = records_of(session, customer)
     conversations = session.scalars(select(Conversation).where(
-        Conversation.customer_id == customer.id).order_by(Conversation.id))
+        Conversation.customer_id.in_([r.id for r in records])).order_by(Conversation.id))
     return {
         "exported_at": _when(now),
-        "customer": {"name": customer.name, "email": customer.email,
-                     "first_seen": _when(customer.created_at), "erased_at": _when(customer.erased_at)},
+        "customer": _record(customer),
+        "other_records": [_record(r) for r in records if r.id != customer.id],
         "conversations": [_conversation(session, c, names) for c in conversations],
     }
+
+
+def _record(customer: Customer) -> dict:
+    return {"name": customer.name, "email": customer.email,
+            "first_seen": _when(customer.created_at), "erased_at": _when(customer.erased_at)}
 
 
 def _conversation(session: Session, conv: Conversation, names: dict[int, str]) -> dict:

@@ -271,3 +271,53 @@ def test_vectors_of_erased_history_are_gone_from_the_index(tx, matcher, encoder,
     after = dict(matcher.index.gists(question, [staff["dev@example.test"]]))
     assert after[staff["dev@example.test"]] < before[staff["dev@example.test"]]
     assert np.isfinite(after[staff["dev@example.test"]])
+
+
+@pytest.fixture
+def maria_elsewhere(tx, clock, customer_with_everything):
+    """Maria again from another browser (another record), leaving her address in other case,
+    and a third record that only left it as the address for replies: → (their ids, the
+    conversations' ids)."""
+    now = clock()
+    with tx() as session:
+        phone = Customer(visitor_id="phone", name="Maria K.", email=EMAIL.upper())
+        laptop = Customer(visitor_id="laptop", name=None, email=None)
+        session.add_all([phone, laptop])
+        session.flush()
+        asked = [Conversation(customer_id=phone.id, question=f"Call {PHONE} about {WORD}",
+                              status="offline", reply_to=EMAIL.upper(), created_at=now),
+                 Conversation(customer_id=laptop.id, question="Are you there?",
+                              status="offline", reply_to=f" {EMAIL} ", created_at=now)]
+        session.add_all(asked)
+        session.flush()
+        return [phone.id, laptop.id], [c.id for c in asked]
+
+
+def test_a_request_covers_every_record_the_person_left_their_address_on(
+        tx, clock, staff, store, customer_with_everything, maria_elsewhere):
+    customer_id, conversation_id, kept_id = customer_with_everything
+    others, asked = maria_elsewhere
+    with tx() as session:
+        found = erasure.find_customer(session, email=EMAIL.upper())
+        assert found.id == customer_id
+        assert [r.id for r in erasure.records_of(session, found)] == [customer_id, *others]
+        by_conversation = erasure.find_customer(session, conversation_id=asked[1])
+        assert [r.id for r in erasure.records_of(session, by_conversation)] == [
+            customer_id, *others]
+        document = export.export_customer(session, found, clock())
+        assert [c["id"] for c in document["conversations"]] == sorted(
+            [conversation_id, *asked])
+        assert [r["name"] for r in document["other_records"]] == ["Maria K.", None]
+        assert "Jan Peeters" not in json.dumps(document)
+    with tx() as session:
+        done = erasure.erase_customer(session, others[0], staff["admin@example.test"],
+                                      erasure.Scrubber(store), clock())
+        assert sorted(done.conversation_ids) == sorted([conversation_id, *asked])
+        assert done.counts["customer_records"] == 3
+    with tx() as session:
+        text = every_text(session)
+        assert [p for p in PERSONAL if p.lower() in text.lower()] == []
+        assert "Maria K." not in text
+        assert session.get(Conversation, kept_id).question == "How do exports work?"
+        with pytest.raises(NotFound):
+            erasure.find_customer(session, email=EMAIL)

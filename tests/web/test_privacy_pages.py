@@ -71,6 +71,25 @@ def test_erasing_needs_the_typed_word_then_leaves_nothing_of_theirs(admin, svc, 
     assert "Nothing erased yet" not in admin.get("/admin/privacy").get_data(as_text=True)
 
 
+def test_the_same_address_left_from_another_browser_is_found_and_erased_with_it(
+        app, admin, svc, finished):
+    customer_id = left_details(svc, finished)
+    again = ask(app.test_client(), "This is Maria again, call me on +32 470 12 34 56",
+                name="Maria K.", email="Maria@Example.org")  # no visitor token: a new record
+    page = admin.get("/admin/privacy?email=maria@example.org").get_data(as_text=True)
+    assert f"#{finished}" in page and f"#{again['id']}" in page
+    assert "2 browsers or devices" in page and "Maria K." in page
+    export = admin.get(f"/admin/privacy/customers/{customer_id}/export").get_json()
+    assert sorted(c["id"] for c in export["conversations"]) == sorted([finished, again["id"]])
+    erased = admin.post(f"/admin/privacy/customers/{customer_id}/erase",
+                        data={"csrf_token": csrf_token(page), "confirm": "erase"})
+    assert erased.status_code == 302
+    with svc.transaction() as session:
+        later = session.get(Conversation, again["id"])
+        assert "+32 470" not in later.question and later.customer.email is None
+    assert admin.get("/admin/privacy?email=maria@example.org").status_code == 404
+
+
 def test_erasing_without_the_csrf_token_is_refused(admin, svc, finished):
     customer_id = left_details(svc, finished)
     response = admin.post(f"/admin/privacy/customers/{customer_id}/erase",
