@@ -33,6 +33,11 @@ CONSENT_WORDING = {
 }
 
 
+# What the widget asks at the end of a chat. (quote_named is worded for when it asks for a name
+# too; until then a decision for it is refused.)
+OFFERED_SCOPE = "quote_anonymised"
+
+
 def _wording(scope: str, language: str | None) -> tuple[str, str]:
     """(words, language) of the consent question for scope, in language when we have it."""
     base = (language or "").lower().split("-")[0]
@@ -83,10 +88,10 @@ def skip_rating(session: Session, conversation: Conversation, now: datetime) -> 
         session.flush()
 
 
-def consent_question(language: str | None, scope: str = "quote_anonymised") -> dict:
+def consent_question(language: str | None) -> dict:
     """What the widget asks, in the server's words and the customer's language."""
-    wording, spoken = _wording(scope, language)
-    return {"scope": scope, "wording": wording, "language": spoken}
+    wording, spoken = _wording(OFFERED_SCOPE, language)
+    return {"scope": OFFERED_SCOPE, "wording": wording, "language": spoken}
 
 
 def decide_consent(
@@ -94,12 +99,21 @@ def decide_consent(
     source: str = "widget",
 ) -> ConsentDecision:
     """Record the customer's yes or no to being quoted; every decision is kept, the latest
-    counts, and each carries the wording that was shown."""
+    counts, and each carries the wording that was shown. Only what the widget asks is taken:
+    the offered scope (consent_question), once the conversation is closed and was answered
+    (as its rating: feedback_state), so a decision never claims words nobody was shown."""
     if not isinstance(granted, bool):
         raise InvalidInput("granted must be true or false", code="invalid_consent")
-    scope = scope or "quote_anonymised"
-    if scope not in CONSENT_WORDING:
-        raise InvalidInput("unknown consent scope", code="invalid_scope")
+    scope = scope or OFFERED_SCOPE
+    if scope != OFFERED_SCOPE:
+        raise InvalidInput(f"the customer is asked about {OFFERED_SCOPE} only",
+                           code="invalid_scope")
+    if conversation.status != Status.CLOSED:
+        raise Conflict("the customer is asked once the conversation is closed",
+                       code="not_closed")
+    if not answered(session, conversation):
+        raise Conflict("nobody answered this conversation, so there is nothing to quote",
+                       code="not_answered")
     wording, spoken = _wording(scope, conversation.language)
     decision = ConsentDecision(granted=granted, scope=scope, wording=wording, language=spoken,
                                source=source, decided_at=now)

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .errors import InvalidInput
 from .impact import ImpactReader, Reading
@@ -127,6 +127,14 @@ def _latest_consent():
             .order_by(ConsentDecision.id.desc()).limit(1).scalar_subquery())
 
 
+def _answered():
+    """An employee wrote in the conversation: a question nobody answered tells no story, and
+    the employee it waited for took no part in one."""
+    reply = aliased(Message)
+    return (select(reply.id).where(reply.conversation_id == Conversation.id,
+                                   reply.author == "employee").exists())
+
+
 def _query(filters: Filters) -> Select:
     consent = _latest_consent()
     language = func.coalesce(Conversation.question_language, Conversation.language)
@@ -135,7 +143,8 @@ def _query(filters: Filters) -> Select:
                     Conversation.closed_at)
              .join(Conversation, Conversation.id == Message.conversation_id)
              .outerjoin(Rating, Rating.conversation_id == Conversation.id)
-             .where(Conversation.status == Status.CLOSED.value, Message.author == "customer"))
+             .where(Conversation.status == Status.CLOSED.value, Message.author == "customer",
+                    _answered()))
     if filters.employee_id is not None:
         query = query.where(Conversation.employee_id == filters.employee_id)
     if filters.team is not None:

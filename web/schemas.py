@@ -227,7 +227,7 @@ class Rate(Schema):
 
 class Consent(Schema):
     granted: bool
-    scope: Literal["quote_anonymised", "quote_named"] | None = None
+    scope: Literal["quote_anonymised"] | None = None  # what consent_question asks
     codes: ClassVar[dict[str, str]] = {"granted": "invalid_consent", "scope": "invalid_scope"}
 
 

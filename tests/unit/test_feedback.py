@@ -50,8 +50,16 @@ def test_a_skipped_rating_is_not_asked_again(tx, matcher, policy, clock, staff):
     assert state(tx, conversation_id) == "skipped"
 
 
+def ended(tx, matcher, policy, clock, staff) -> int:
+    """A conversation answered and closed: where the widget asks to quote it."""
+    conversation_id, employee_id = accepted(tx, matcher, policy, clock, staff)
+    say(tx, policy, clock, conversation_id, "Here is how.", "e1", employee_id)
+    close(tx, clock, conversation_id)
+    return conversation_id
+
+
 def test_every_consent_decision_is_kept_with_its_wording(tx, matcher, policy, clock, staff):
-    conversation_id, _ = accepted(tx, matcher, policy, clock, staff)
+    conversation_id = ended(tx, matcher, policy, clock, staff)
     for granted in (True, False):
         with tx() as session:
             feedback.decide_consent(session, session.get(Conversation, conversation_id), granted,
@@ -67,10 +75,11 @@ def test_every_consent_decision_is_kept_with_its_wording(tx, matcher, policy, cl
         assert second.decided_at > first.decided_at
 
 
-@pytest.mark.parametrize("granted, scope", [("yes", None), (None, None), (True, "everything")])
+@pytest.mark.parametrize("granted, scope", [("yes", None), (None, None), (True, "everything"),
+                                            (True, "quote_named")])  # not what was asked
 def test_malformed_consent_is_refused_and_nothing_is_kept(tx, matcher, policy, clock, staff,
                                                           granted, scope):
-    conversation_id, _ = accepted(tx, matcher, policy, clock, staff)
+    conversation_id = ended(tx, matcher, policy, clock, staff)
     with pytest.raises(InvalidInput), tx() as session:
         feedback.decide_consent(session, session.get(Conversation, conversation_id), granted,
                                 scope, clock())
@@ -80,7 +89,7 @@ def test_malformed_consent_is_refused_and_nothing_is_kept(tx, matcher, policy, c
 
 def test_the_consent_question_and_its_record_are_in_the_customers_language(
         tx, matcher, policy, clock, staff):
-    conversation_id, _ = accepted(tx, matcher, policy, clock, staff)
+    conversation_id = ended(tx, matcher, policy, clock, staff)
     with tx() as session:
         conversation = session.get(Conversation, conversation_id)
         conversation.language = "nl-BE"
@@ -90,3 +99,20 @@ def test_the_consent_question_and_its_record_are_in_the_customers_language(
     assert asked["wording"] == decision.wording == dutch
     assert decision.language == "nl"
     assert feedback.consent_question("pl")["language"] == "en"  # we do not speak it: English
+
+
+@pytest.mark.parametrize("granted", [True, False])
+def test_consent_is_taken_only_where_the_widget_asks_it(tx, matcher, policy, clock, staff,
+                                                        granted):
+    """Once closed and answered, as the rating: before, nobody was shown the question."""
+    unanswered, _ = accepted(tx, matcher, policy, clock, staff)
+    open_id, employee_id = accepted(tx, matcher, policy, clock, staff)
+    say(tx, policy, clock, open_id, "Here is how.", "e1", employee_id)
+    close(tx, clock, unanswered)
+    for conversation_id, code in ((open_id, "not_closed"), (unanswered, "not_answered")):
+        with pytest.raises(Conflict) as refused, tx() as session:
+            feedback.decide_consent(session, session.get(Conversation, conversation_id),
+                                    granted, None, clock())
+        assert refused.value.code == code
+    with tx() as session:
+        assert session.query(ConsentDecision).count() == 0

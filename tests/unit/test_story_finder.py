@@ -80,11 +80,14 @@ def readings():
 @pytest.fixture
 def chats(tx, clock, staff):
     """Builds conversations: chat(lines, status=, stars=, consent=, employee=, language=,
-    closed_days_ago=) → conversation id."""
+    closed_days_ago=, answered=) → conversation id (answered: an employee's line is added at
+    the end when lines hold none)."""
     visitors = itertools.count(1)
 
     def chat(lines, *, status="closed", stars=None, consent=None, employee="dev@example.test",
-             language="en", closed_days_ago=1):
+             language="en", closed_days_ago=1, answered=True):
+        if answered and all(author != "employee" for author, _ in lines):
+            lines = [*lines, ("employee", "Glad it helps.")]  # a story needs an answer
         now = clock()
         with tx() as session:
             customer = Customer(visitor_id=f"visitor-{next(visitors)}")
@@ -120,6 +123,12 @@ def test_only_customer_passages_of_closed_conversations_are_candidates(tx, readi
     chats([("customer", PRAISE)], status="active")
     found = find(tx, readings)
     assert [(c.conversation_id, c.seq, c.body) for c in found] == [(closed, 3, PRAISE)]
+
+
+def test_a_question_nobody_answered_is_no_candidate(tx, readings, chats):
+    chats([("customer", PRAISE)], consent=True, answered=False)
+    answered = chats([("customer", PRAISE)])
+    assert [c.conversation_id for c in find(tx, readings)] == [answered]
 
 
 def test_one_candidate_per_conversation_its_best_passage(tx, readings, chats):

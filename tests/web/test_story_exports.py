@@ -138,8 +138,10 @@ def test_the_configured_company_stays_named_in_the_published_words(app, console,
               callback=True)
     assert widget.emit("say", {"body": THANKS, "client_id": "c1"}, namespace=CUS,
                        callback=True)["ok"]
-    assert widget.emit("consent", {"granted": True}, namespace=CUS, callback=True)["ok"]
+    assert dana.emit("say", {"conversation_id": asked["id"], "body": "Glad it helps!",
+                             "client_id": "d1"}, namespace=EMP, callback=True)["ok"]
     assert dana.emit("close", {"conversation_id": asked["id"]}, namespace=EMP, callback=True)["ok"]
+    assert widget.emit("consent", {"granted": True}, namespace=CUS, callback=True)["ok"]
     created = post(marketing, f"/marketing/conversations/{asked['id']}/stories", seq=["2"],
                    title="Thanks")
     story_id = created.get_json()["story"]["id"]
