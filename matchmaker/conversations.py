@@ -24,7 +24,7 @@ from .errors import (
     NotFound,
     Unauthenticated,
 )
-from .events import Claimed, Closed, DomainEvent, Said
+from .events import Claimed, Closed, CustomerDetails, DomainEvent, Said
 from .handovers import withdraw_for_closing
 from .inputs import clean_email, clean_id, clean_seq, clean_text
 from .lifecycle import Status, move, record
@@ -453,7 +453,8 @@ def close_conversation(
     return [*withdrawn, Closed(conversation.id, by, conversation.employee_id, invited)]
 
 
-def leave_email(session: Session, conversation: Conversation, email: object, name: object) -> None:
+def leave_email(session: Session, conversation: Conversation, email: object, name: object
+                ) -> list[DomainEvent]:
     """The customer leaves an address so replies to this conversation can reach them."""
     if conversation.status == Status.CLOSED:
         raise ConversationClosed("this conversation is closed")
@@ -462,6 +463,7 @@ def leave_email(session: Session, conversation: Conversation, email: object, nam
     if isinstance(name, str) and name.strip():
         conversation.customer.name = name.strip()[:120]
     session.flush()
+    return [CustomerDetails(conversation.id, conversation.employee_id)]
 
 
 def answered(session: Session, conversation: Conversation) -> bool:

@@ -179,6 +179,15 @@ class ParticipantJoined:
 
 
 @dataclass(frozen=True)
+class CustomerDetails:
+    """The customer left their address (and perhaps name) in the widget: whoever has the
+    conversation in view learns where a reply goes."""
+
+    conversation_id: int
+    employee_id: int | None  # None: it waits in the queue every console lists
+
+
+@dataclass(frozen=True)
 class ParticipantLeft:
     """A colleague stepped out of a conversation others stay in (left, closed it, or their
     console is gone); lead: who holds it now (it may have passed to the longest present)."""
@@ -191,6 +200,6 @@ class ParticipantLeft:
 
 
 DomainEvent = (Offered | OfferClosed | Queued | Accepted | Claimed | Said | Closed | EmployeeLeft
-               | CustomerPresence | Noted
+               | CustomerPresence | CustomerDetails | Noted
                | HandoverOffered | HandoverInviteClosed | HandoverAnswered | HandedOver
                | HandoverFailed | ParticipantJoined | ParticipantLeft)

@@ -154,8 +154,11 @@ class CustomerNamespace(StrictNamespace):
     @on(LeaveEmail)
     def on_leave_email(self, data):
         _limit("limit_email_changes", str(client_session[_KEY]))
-        with services().transaction() as session:
-            conversations.leave_email(session, _mine(session), data.email, data.name)
+        svc = services()
+        with svc.transaction() as session:
+            happened = conversations.leave_email(session, _mine(session), data.email, data.name)
+            events = live.socket_events(session, happened)
+        live.emit_all(svc.socketio, events)
         return {"ok": True}
 
     @on(Rate)

@@ -15,6 +15,7 @@ from matchmaker.events import (
     Accepted,
     Claimed,
     Closed,
+    CustomerDetails,
     CustomerPresence,
     DomainEvent,
     EmployeeLeft,
@@ -197,6 +198,18 @@ def _(item: CustomerPresence, session: Session) -> list[Event]:
     conversation = session.get(Conversation, item.conversation_id)
     return [to_employee(employee_id, "customer_presence",
                         {"conversation_id": item.conversation_id, "present": item.present})
+            for employee_id in participants.everyone(session, conversation)
+            or (item.employee_id,)]
+
+
+@_map.register
+def _(item: CustomerDetails, session: Session) -> list[Event]:
+    conversation = session.get(Conversation, item.conversation_id)
+    data = {"conversation_id": conversation.id, "customer_name": conversation.customer.name,
+            "customer_email": conversation.reply_to}
+    if item.employee_id is None:  # waiting in the queue every console lists
+        return [to_every_console("customer_details", data)]
+    return [to_employee(employee_id, "customer_details", data)
             for employee_id in participants.everyone(session, conversation)
             or (item.employee_id,)]
 

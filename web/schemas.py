@@ -502,6 +502,12 @@ class CustomerPresence(Answer):
     present: bool
 
 
+class CustomerDetails(Answer):
+    conversation_id: int
+    customer_name: str | None
+    customer_email: str | None
+
+
 SERVER_EVENTS: dict[str, dict[str, tuple[type[Answer], str]]] = {
     "/customer": {
         "asking": (Asking, "Someone is being asked to take the question, and why them."),
@@ -521,6 +527,8 @@ SERVER_EVENTS: dict[str, dict[str, tuple[type[Answer], str]]] = {
         "said": (Message, "A stored message in one of this employee's conversations."),
         "typing": (Typing, "The customer is typing, or stopped."),
         "customer_presence": (CustomerPresence, "The customer's widget came or went."),
+        "customer_details": (CustomerDetails, "The customer left an address (and a name) for "
+                             "replies, in a conversation this console has or lists."),
         "left": (Left, "This employee left a conversation (another tab learns it)."),
         "closed": (ClosedEvent, "A conversation ended."),
         "noted": (NoteView, "An internal note in a conversation this employee has or wrote."),

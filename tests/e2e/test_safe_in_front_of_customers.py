@@ -111,6 +111,26 @@ def test_a_question_nobody_answered_is_not_rated(pages):
     expect(widget.locator(".mm-rating")).to_have_count(0)
 
 
+def test_an_address_left_after_the_console_opened_the_question_changes_its_reply_note(pages):
+    """The note above the reply box says whether the reply will be mailed: it follows an
+    address the customer leaves while the employee has the question open."""
+    site = pages()
+    widget = open_widget(site)
+    ask(widget, WEBHOOK_QUESTION, name="Hugo")
+    expect(widget.locator("#mm-offline")).to_be_visible()
+    console = pages()
+    sign_in(console, "jonas@lumenledger.example")
+    console.goto("/console/")
+    console.locator(".inbox-item", has_text="Hugo").locator(".chat-open").click()
+    note = console.locator("#pane-note")
+    expect(note).to_contain_text("Hugo sees your reply when they come back to the page.")
+    widget.locator("#mm-offline-email").fill("hugo@example.org")
+    widget.locator("#mm-offline-send").click()
+    expect(widget.locator("#mm-offline-done")).to_contain_text("hugo@example.org")
+    expect(console.locator(".pane-email")).to_have_text("hugo@example.org")
+    expect(note).to_contain_text("by e-mail at hugo@example.org")
+
+
 def test_an_offline_answer_is_mailed_and_its_link_reopens_the_conversation(
         browser, live_server, pages, mail_dir):
     customer_context, site = new_page(browser, live_server.url)

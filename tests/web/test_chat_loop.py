@@ -90,6 +90,18 @@ def test_a_timed_out_offer_moves_on_via_the_sweeper(app, console, customer, svc,
     assert [o["conversation_id"] for o in events(sales, EMP, "offered")] == [asked["id"]]
 
 
+def test_an_address_left_later_reaches_the_console_that_has_the_question(app, customer, console):
+    dev = console("dev@example.test", available=False)
+    asked = ask(app.test_client())
+    assert asked["status"] == "offline"  # in Dana's inbox
+    widget = customer(asked)
+    assert widget.emit("leave_email", {"email": "pat@example.org", "name": "Pat"},
+                       namespace=CUS, callback=True)["ok"]
+    assert events(dev, EMP, "customer_details") == [{
+        "conversation_id": asked["id"], "customer_name": "Pat",
+        "customer_email": "pat@example.org"}]
+
+
 def test_nobody_available_goes_offline_and_the_email_is_kept(app, customer, svc, console, staff):
     asked = ask(app.test_client())
     assert asked["status"] == "offline"

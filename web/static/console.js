@@ -675,7 +675,9 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
 
   /** What the footer depends on: it is rebuilt only when this changes. */
   function footerKey(conv) {
-    return `${conv.status}:${movedOn(conv)}:${conv.customer_present}`;
+    // the note too: it names the customer and says whether a reply is mailed (their address
+    // may come after the pane was drawn: left in the widget, or with the loaded conversation)
+    return `${conv.status}:${movedOn(conv)}:${conv.customer_present}:${footerNote(conv) || ""}`;
   }
 
   function submitReply(chat) {
@@ -862,6 +864,14 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     }
   }
 
+  /** The customer left their address (and name) in the widget: where a reply goes. */
+  function onCustomerDetails({ conversation_id: id, customer_name, customer_email }) {
+    const chat = state.chats.get(id);
+    if (!chat) return;
+    upsertChat({ ...chat.conv, customer_name, customer_email }, chat.list);
+    if (state.selected === id) refreshPane(chat);
+  }
+
   /** My console was gone too long: the chat went on to a colleague. */
   function onMovedOn({ conversation_id: id }) {
     const chat = state.chats.get(id);
@@ -958,6 +968,7 @@ setLanguage(LANGUAGE); // shared pieces (counters, error codes) speak the consol
     });
     socket.on("inbox", onInbox);
     socket.on("customer_presence", onCustomerPresence);
+    socket.on("customer_details", onCustomerDetails);
     socket.on("left", onMovedOn);
     socket.on("claimed", onClaimed);
     socket.on("noted", (note) => notesUi.add(note.conversation_id, [note]));
