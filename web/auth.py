@@ -31,6 +31,9 @@ from .services import services
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
+# JSON for staff (signed in as marketing): a caller signed out gets 401 with an error body
+# (web/errors.py answers JSON under /api/), not a redirect to the sign-in page.
+login_manager.blueprint_login_views["story_search_api"] = None
 
 
 @dataclass(frozen=True)
