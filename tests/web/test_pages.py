@@ -94,7 +94,10 @@ def test_marketing_filters_by_rating_and_consent_and_shows_the_transcript(app, c
 def test_marketing_refuses_an_unknown_filter(app):
     client = app.test_client()
     login(client, "marketing@example.test")
-    assert client.get("/marketing/?status=bogus").status_code == 400
+    refused = client.get("/marketing/?status=bogus")
+    assert refused.status_code == 400
+    # not a dead end: the page says how to get back to the list
+    assert 'href="/marketing/" id="error-without-query"' in refused.get_data(as_text=True)
 
 
 def test_admin_edit_reembeds_that_employee_only(app, svc, staff):
