@@ -74,3 +74,18 @@ def customer_says(frame: FrameLocator, text: str) -> None:
 def employee_says(console: Page, text: str) -> None:
     console.locator("#chat-input").fill(text)
     console.locator("#chat-send").click()
+
+
+def answered_chat(pages, name="Maria"):
+    """Jonas answers a customer live: (console page, site page, widget frame)."""
+    console = pages()
+    sign_in(console, "jonas@lumenledger.example")
+    open_console_available(console)
+    site = pages()
+    widget = open_widget(site)
+    ask(widget, WEBHOOK_QUESTION, name=name)
+    accept_offer(console, WEBHOOK_QUESTION)
+    customer_says(widget, "Is it in a header?")
+    employee_says(console, "Yes: Lumen-Signature.")
+    expect(widget.locator(".mm-employee .mm-bubble")).to_have_text("Yes: Lumen-Signature.")
+    return console, site, widget

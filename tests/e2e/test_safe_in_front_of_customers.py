@@ -17,6 +17,7 @@ from .conftest import PRESENCE_TTL_S
 from .flows import (
     WEBHOOK_QUESTION,
     accept_offer,
+    answered_chat,
     ask,
     customer_says,
     employee_says,
@@ -27,21 +28,6 @@ from .flows import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-def answered_chat(pages, name="Maria"):
-    """Jonas answers a customer live: (console page, site page, widget frame)."""
-    console = pages()
-    sign_in(console, "jonas@lumenledger.example")
-    open_console_available(console)
-    site = pages()
-    widget = open_widget(site)
-    ask(widget, WEBHOOK_QUESTION, name=name)
-    accept_offer(console, WEBHOOK_QUESTION)
-    customer_says(widget, "Is it in a header?")
-    employee_says(console, "Yes: Lumen-Signature.")
-    expect(widget.locator(".mm-employee .mm-bubble")).to_have_text("Yes: Lumen-Signature.")
-    return console, site, widget
 
 
 def test_when_the_employees_browser_closes_the_customer_is_told_and_the_next_person_asked(

@@ -13,6 +13,9 @@ import {
   typingNotifier,
 } from "./common.js";
 import { behind, contiguousSeq, hasGap, healer } from "./seqs.js";
+import { insertionIndex } from "./message_order.js";
+import { draftKeeper } from "./drafts.js";
+import { feedbackSteps } from "./feedback_steps.js";
 import { renderRich } from "./richtext.js";
 import { attachmentNode, paperclip, precheck, upload } from "./attachments.js";
 import { fallbackLine, withinText } from "./addressing.js";
@@ -58,6 +61,7 @@ const state = {
   newMarkerAt: null, // the seq before which "New" was drawn, once per page
 };
 const ui = {};
+const drafts = draftKeeper(() => window.sessionStorage);
 
 const { request, act, emitQuietly, sendUntilAnswered } = socketClient(
   () => state.socket, { offlineMessage: t("error_offline") });
@@ -131,6 +135,7 @@ function forgetConversation() {
   Object.assign(state, { conversation: null, socket: null, seen: new Set(), employeeSeqs: new Set(),
     status: null, employee: null, readSeq: 0, readWanted: 0, queuedSeq: null, newMarkerAt: null });
   writeStore(CONVERSATION_KEY, null);
+  drafts.forget();
   tellHost("unread", 0);
 }
 
@@ -234,13 +239,14 @@ function setConnection(kind) {
 
 /* ---------- the ask form ---------- */
 
-function showAsk(notice) {
+function showAsk(notice, draft = "") {
   state.phase = "ask";
   setHeader(null);
   ui.endButton.hidden = true;
   const error = el("p", { className: "mm-error", id: "mm-ask-error", role: "alert", hidden: !notice, text: notice || "" });
   const question = el("textarea", { id: "mm-question", name: "question", rows: "4", required: true,
     dir: "auto", placeholder: t("questionExample"), "aria-describedby": "mm-ask-error" });
+  question.value = draft;
   const counter = limitCounter(question, MAX_QUESTION, "mm-question-count");
   const name = el("input", { id: "mm-name", name: "name", type: "text", autocomplete: "name", maxlength: "120" });
   const email = el("input", { id: "mm-email", name: "email", type: "email", autocomplete: "email", maxlength: "254" });
@@ -382,8 +388,18 @@ function showComposer() {
   input.addEventListener("input", () => {
     autoGrow(input);
     typingChanged(input.value.trim() !== "");
+    keepDraft(input.value);
   });
+  input.value = state.conversation ? drafts.restore(state.conversation.id) : "";
+  counter.update();
   ui.footer.replaceChildren(ui.composerError, form, counter.node);
+  if (input.value) autoGrow(input);
+}
+
+/** What is typed and not sent yet survives a reload or another page of the site (this tab
+ * only), for this conversation while it is open; never for one forgotten or ended. */
+function keepDraft(text) {
+  if (state.conversation && state.status !== "closed") drafts.keep(state.conversation.id, text);
 }
 
 function autoGrow(textarea) {
@@ -520,9 +536,12 @@ function renderMessage(msg) {
 }
 
 function insertBySeq(item, seq) {
-  const later = Array.from(ui.messages.children).find((node) =>
-    node.dataset.seq ? Number(node.dataset.seq) > seq : true);
-  ui.messages.insertBefore(item, later || null);
+  const nodes = Array.from(ui.messages.children);
+  const lines = nodes.map((node) => ({
+    seq: node.dataset.seq ? Number(node.dataset.seq) : null,
+    pending: node.classList.contains("mm-pending"),
+  }));
+  ui.messages.insertBefore(item, nodes[insertionIndex(lines, seq)] || null);
 }
 
 function messageElement(msg) {
@@ -597,6 +616,7 @@ function sendFromComposer(input, counter) {
   }
   ui.composerError.hidden = true;
   input.value = "";
+  drafts.forget(); // the message itself is kept with the conversation until it is stored
   counter.update();
   autoGrow(input);
   stopTyping();
@@ -685,14 +705,36 @@ function showClosed(by, feedback, consentQuestion) {
     ui.status.replaceChildren();
   }
   if (state.phase === "rating" || state.phase === "ended") return;
+  keepUnsent();
   if (feedback === "due") showRating(consentQuestion);
   else showEnded(feedback === "rated");
   scrollToEnd(true);
 }
 
+/** Words typed and not sent when the chat ended stay in the transcript, marked not sent, to copy
+ * or to ask as a new question (the composer goes; its draft is not kept for an ended chat). */
+function keepUnsent() {
+  const input = document.getElementById("mm-input");
+  const text = input ? input.value.trim() : "";
+  drafts.forget();
+  if (!text || !ui.messages) return;
+  stopTyping();
+  const again = el("button", { type: "button", id: "mm-unsent-ask", className: "mm-link" }, t("askUnsent"));
+  again.addEventListener("click", () => {
+    forgetConversation();
+    showAsk(null, text);
+  });
+  ui.messages.appendChild(el("li", { id: "mm-unsent", className: "mm-msg mm-customer mm-failed" },
+    el("span", { className: "mm-sr", text: `${t("you")}: ` }),
+    el("div", { className: "mm-bubble", dir: "auto", text }),
+    el("span", { className: "mm-meta", text: t("unsent") }),
+    again));
+}
+
 function showRating(consentQuestion) {
   state.phase = "rating";
   const choice = { stars: 0, consent: null };
+  const recorded = { consent: null }; // the consent answer the server already took from this form
   const stars = [1, 2, 3, 4, 5].map((n) => el("button", {
     type: "button", className: "mm-star", dataset: { stars: String(n) }, "aria-pressed": "false",
     "aria-label": n > 1 ? t("stars", { n }) : t("star"), text: "★",
@@ -720,46 +762,49 @@ function showRating(consentQuestion) {
   const error = el("p", { className: "mm-error", role: "alert", hidden: true });
   const send = el("button", { type: "submit", id: "mm-rate-send", className: "mm-primary" }, t("sendFeedback"));
   const skip = el("button", { type: "button", id: "mm-rate-skip", className: "mm-link" }, t("skip"));
-  skip.addEventListener("click", async () => {
-    skip.disabled = true;
-    await act("skip_rating", {});
-    showEnded(false);
-  });
   const form = el("form", { className: "mm-rating", novalidate: true },
     el("h2", { text: t("rateTitle") }),
     el("div", { className: "mm-stars", role: "group", "aria-label": t("yourRating") }, stars),
     el("label", { className: "mm-field", for: "mm-comment" }, `${t("anythingToAdd")} `, el("span", { className: "mm-optional", text: t("optional") })),
     comment,
-    el("fieldset", { className: "mm-consent" },
-      el("legend", { text: consentQuestion ? consentQuestion.wording : "" }),
+    // Asked only in the words the server offered, and answered in its scope.
+    consentQuestion && el("fieldset", { className: "mm-consent" },
+      el("legend", { text: consentQuestion.wording }),
       el("div", { className: "mm-choices" }, yes, no)),
     error, el("div", { className: "mm-actions" }, send, skip));
+  const finish = (action) => submitFeedback(action, { ...choice, comment: comment.value.trim() },
+    { send, skip, error, recorded, scope: consentQuestion ? consentQuestion.scope : null });
+  skip.addEventListener("click", () => finish("skip"));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    submitRating(choice, comment.value.trim(), send, error, consentQuestion);
+    finish("send");
   });
   ui.footer.replaceChildren(form);
 }
 
-async function submitRating(choice, comment, send, error, consentQuestion) {
-  if (!choice.stars) {
+/** Send what the customer chose, in order (feedback_steps.js); an error answer is said in the
+ * form, which stays, and what the server already took is not sent again. */
+async function submitFeedback(action, choice, { send, skip, error, recorded, scope }) {
+  const { steps, then } = feedbackSteps(action, choice, { scope, consentSent: recorded.consent });
+  error.hidden = true;
+  send.disabled = skip.disabled = true;
+  for (const [event, payload] of steps) {
+    const ack = await act(event, payload);
+    if (!ack || !ack.ok) {
+      send.disabled = skip.disabled = false;
+      error.textContent = errorText(ack);
+      error.hidden = false;
+      return;
+    }
+    if (event === "consent") recorded.consent = payload.granted;
+  }
+  send.disabled = skip.disabled = false;
+  if (then === "chooseStars") {
     error.textContent = t("chooseStars");
     error.hidden = false;
     return;
   }
-  error.hidden = true;
-  send.disabled = true;
-  let ack = await act("rate", { stars: choice.stars, comment });
-  if (ack.ok && choice.consent !== null) {
-    ack = await act("consent", { granted: choice.consent, scope: consentQuestion.scope });
-  }
-  send.disabled = false;
-  if (!ack.ok) {
-    error.textContent = errorText(ack);
-    error.hidden = false;
-    return;
-  }
-  showEnded(true);
+  showEnded(then === "thanks");
 }
 
 function showEnded(thanked) {
