@@ -32,6 +32,7 @@ from matchmaker.events import (
     Queued,
     Said,
 )
+from matchmaker.lifecycle import Status
 from matchmaker.models import Conversation, Employee, Handover, HandoverInvite, Note, Offer
 
 from . import payloads
@@ -207,8 +208,9 @@ def _(item: CustomerDetails, session: Session) -> list[Event]:
     conversation = session.get(Conversation, item.conversation_id)
     data = {"conversation_id": conversation.id, "customer_name": conversation.customer.name,
             "customer_email": conversation.reply_to}
-    if item.employee_id is None:  # waiting in the queue every console lists
-        return [to_every_console("customer_details", data)]
+    if item.employee_id is None:  # only the general inbox lists it: else nobody has it yet
+        return ([to_every_console("customer_details", data)]
+                if conversation.status == Status.OFFLINE else [])
     return [to_employee(employee_id, "customer_details", data)
             for employee_id in participants.everyone(session, conversation)
             or (item.employee_id,)]

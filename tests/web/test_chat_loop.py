@@ -1,7 +1,9 @@
 """The live loop through the Flask and Socket.IO test clients: ask → offer → accept → chat."""
 
+from matchmaker.events import CustomerDetails
 from matchmaker.models import Conversation, Message
 from tests.web.conftest import ask, events
+from web import live
 
 EMP, CUS = "/employee", "/customer"
 
@@ -100,6 +102,16 @@ def test_an_address_left_later_reaches_the_console_that_has_the_question(app, cu
     assert events(dev, EMP, "customer_details") == [{
         "conversation_id": asked["id"], "customer_name": "Pat",
         "customer_email": "pat@example.org"}]
+
+
+def test_an_address_left_reaches_the_general_inbox_and_nobody_before_anyone_has_it(app, svc):
+    asked = ask(app.test_client())
+    for status, rooms in (("offline", [live.GENERAL_ROOM]), ("offered", [])):
+        with svc.transaction() as session:
+            conversation = session.get(Conversation, asked["id"])
+            conversation.status, conversation.employee_id = status, None
+            sent = live.socket_events(session, [CustomerDetails(conversation.id, None)])
+        assert [event.room for event in sent] == rooms
 
 
 def test_nobody_available_goes_offline_and_the_email_is_kept(app, customer, svc, console, staff):
