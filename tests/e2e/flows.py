@@ -23,9 +23,10 @@ def new_page(browser: Browser, base_url: str, **options) -> tuple[BrowserContext
 
 
 def sign_in(page: Page, email: str) -> None:
+    """Sign in, whatever language the page speaks."""
     page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#login-form input[name=email]").fill(email)
+    page.locator("#login-form input[name=password]").fill(PASSWORD)
     page.locator("#login-form button[type=submit]").click()
     page.wait_for_url(lambda url: "/login" not in url)
 

@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 
 from .accessibility import violations
 from .flows import (
-    PASSWORD,
     accept_offer,
     ask,
     new_page,
@@ -84,15 +83,6 @@ CONSOLE_WORDS = {
 }
 
 
-def sign_in_in(page: Page, email: str) -> None:
-    """Sign in whatever the page's language (flows.sign_in finds the English labels)."""
-    page.goto("/login")
-    page.locator("#login-form input[name=email]").fill(email)
-    page.locator("#login-form input[name=password]").fill(PASSWORD)
-    page.locator("#login-form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login" not in url)
-
-
 def fits(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= innerWidth")
 
@@ -109,7 +99,7 @@ def test_a_french_or_german_employee_answers_on_a_phone_in_her_language(
     errors: list[str] = []
     console.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        sign_in_in(console, "anouk@lumenledger.example")
+        sign_in(console, "anouk@lumenledger.example")
         console.goto("/console/")
         if browser_locale.startswith("en"):
             console.locator(f"#language-form button[value={language}]").click()
